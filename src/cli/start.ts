@@ -1,0 +1,52 @@
+import { loadConfig } from '../config.ts';
+import { createFlowRegistry } from '../conversation/flow-registry.ts';
+import { loadFlows } from '../conversation/load-flows.ts';
+import { createLogger } from '../logger.ts';
+import { createProvider } from '../providers/create-provider.ts';
+import { createBot } from '../server/create-bot.ts';
+
+/**
+ * `chartbot start`: a bot configured from the environment. SIGTERM/SIGINT stop intake, finish
+ * in-flight work, flush state and exit 0.
+ */
+export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
+  const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
+  const provider = createProvider(config);
+  const bot = await createBot({
+    flows,
+    provider,
+    logger,
+    dataDir: config.dataDir,
+    appSecret: config.appSecret,
+    verifyToken: config.verifyToken,
+    markRead: config.markRead,
+  });
+  const { url } = await bot.listen(config.port, '0.0.0.0');
+  logger.info(
+    { url, provider: provider.name, flows: flows.flows.map((f) => f.name), dataDir: config.dataDir },
+    `chartbot listening on port ${config.port === 0 ? new URL(url).port : config.port}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight work');
+    try {
+      await bot.close();
+      await provider.close?.();
+      logger.info('stopped cleanly');
+      logger.flush();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean stop');
+      logger.flush();
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,59 @@
+import type { Flow } from './define-flow.ts';
+
+/** Thrown when flows cannot be loaded or routed; the message says what to change. */
+export class FlowConfigError extends Error {
+  override readonly name = 'FlowConfigError';
+}
+
+/** Picks the flow that serves a business number. */
+export interface FlowRegistry {
+  readonly flows: readonly Flow[];
+  forNumber(businessNumberId: string): Flow;
+}
+
+/**
+ * Routing: a flow listing `numbers` serves those `phone_number_id`s; every other number goes to
+ * the default flow: the one marked `default: true`, the one named by `defaultFlow`
+ * (`CHARTBOT_FLOW`), or the only flow without `numbers`.
+ */
+export function createFlowRegistry(flows: readonly Flow[], options: { defaultFlow?: string } = {}): FlowRegistry {
+  if (flows.length === 0) throw new FlowConfigError('no flows: add a flow file (see flows/support.ts) or pass flows to createBot()');
+  const names = new Set<string>();
+  const byNumber = new Map<string, Flow>();
+  for (const flow of flows) {
+    if (names.has(flow.name)) throw new FlowConfigError(`two flows are named "${flow.name}": names must be unique`);
+    names.add(flow.name);
+    for (const number of flow.numbers ?? []) {
+      const other = byNumber.get(number);
+      if (other) throw new FlowConfigError(`number ${number} is claimed by both "${other.name}" and "${flow.name}"`);
+      byNumber.set(number, flow);
+    }
+  }
+  let fallback: Flow | undefined;
+  if (options.defaultFlow) {
+    fallback = flows.find((f) => f.name === options.defaultFlow);
+    if (!fallback) {
+      throw new FlowConfigError(`CHARTBOT_FLOW="${options.defaultFlow}" names no loaded flow (have: ${[...names].join(', ')})`);
+    }
+  } else {
+    const marked = flows.filter((f) => f.default);
+    const unrouted = flows.filter((f) => !f.numbers?.length);
+    if (marked.length > 1) throw new FlowConfigError(`several flows are marked default: ${marked.map((f) => f.name).join(', ')}`);
+    if (marked.length === 1) fallback = marked[0];
+    else if (unrouted.length === 1) fallback = unrouted[0];
+    else if (unrouted.length > 1) {
+      throw new FlowConfigError(
+        `several flows could serve every number (${unrouted.map((f) => f.name).join(', ')}): ` +
+          'mark one with defineFlow({ default: true }), give the others `numbers`, or set CHARTBOT_FLOW',
+      );
+    }
+  }
+  return {
+    flows,
+    forNumber(businessNumberId) {
+      const flow = byNumber.get(businessNumberId) ?? fallback;
+      if (!flow) throw new FlowConfigError(`no flow serves number ${businessNumberId} and there is no default flow`);
+      return flow;
+    },
+  };
+}

@@ -1,0 +1,322 @@
+import type { EventObject } from 'xstate';
+import type { BotFailedEvent, ChartbotEvent, Contact, UserEvent } from '../messages/inbound-events.ts';
+import type { OutboundMessage } from '../messages/outbound.ts';
+import type { ParsedWebhook } from '../messages/parse-webhook.ts';
+import { statusAdvances, type StatusUpdate } from '../messages/status-update.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { ProviderError, type Provider } from '../providers/provider.ts';
+import { contactKey, emptyRecord, nextFireAt, type ContactRecord } from '../store/contact-record.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { KeyedQueue } from './contact-queue.ts';
+import type { Flow } from './define-flow.ts';
+import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
+import { runStep, type StepResult } from './run-step.ts';
+import { TimerScheduler } from './timer-scheduler.ts';
+
+export interface RuntimeOptions {
+  /** The flows, or a registry that routes business numbers to flows. */
+  flows: readonly Flow[] | FlowRegistry;
+  /** The gateway, or one per business number. */
+  provider: Provider | ((businessNumberId: string) => Provider);
+  store: SessionStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** Mark every inbound message read (default true). */
+  markRead?: boolean;
+  /** How long handled message ids are remembered for de-duplication (default 7 days). */
+  dedupeRetentionMs?: number;
+  /** Outbound message statuses kept per contact (default 200, most recent). */
+  outboundHistory?: number;
+}
+
+/** One reply the runtime sent (or failed to send), for observers such as the test harness. */
+export interface SentReply {
+  key: string;
+  businessNumberId: string;
+  to: string;
+  message: OutboundMessage;
+  messageId?: string;
+  error?: ProviderError;
+}
+
+/** What a contact's machine looks like now, for admin tools and tests. */
+export interface ContactView {
+  record: ContactRecord;
+  flow: Flow;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+const SEEN_CAP = 1000;
+
+function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof ProviderError;
+}
+
+/**
+ * The conversation engine: every contact's events go through its own queue (one at a time, in
+ * arrival order), each step restores the contact's machine from the store, delivers the event,
+ * persists the new snapshot and timers, then sends the replies in order.
+ */
+export class Runtime {
+  readonly registry: FlowRegistry;
+  readonly store: SessionStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  private readonly providerFor: (businessNumberId: string) => Provider;
+  private readonly queue: KeyedQueue;
+  private readonly scheduler: TimerScheduler;
+  private readonly markRead: boolean;
+  private readonly dedupeRetentionMs: number;
+  private readonly outboundHistory: number;
+  private readonly replyListeners = new Set<(reply: SentReply) => void>();
+  private closed = false;
+
+  constructor(options: RuntimeOptions) {
+    this.registry = Array.isArray(options.flows)
+      ? createFlowRegistry(options.flows as readonly Flow[])
+      : (options.flows as FlowRegistry);
+    const provider = options.provider;
+    this.providerFor = typeof provider === 'function' ? provider : () => provider;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger();
+    this.markRead = options.markRead ?? true;
+    this.dedupeRetentionMs = options.dedupeRetentionMs ?? 7 * DAY;
+    this.outboundHistory = options.outboundHistory ?? 200;
+    this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
+    this.scheduler = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.fireTimers(key)));
+  }
+
+  /** Arms the timers that were pending when the process last stopped (overdue ones fire now). */
+  async start(): Promise<void> {
+    const pending = await this.store.pendingTimers();
+    for (const [key, at] of pending) this.scheduler.set(key, at);
+    if (pending.size > 0) this.logger.info({ contacts: pending.size }, 'restored pending timers');
+  }
+
+  /** Queues everything a webhook carried. Returns when all of it has been handled. */
+  dispatch(parsed: ParsedWebhook): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const event of parsed.messages) jobs.push(this.deliver(event));
+    for (const status of parsed.statuses) jobs.push(this.recordStatus(status));
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  /** Queues one inbound message for its contact; resolves when it has been handled. */
+  deliver(event: UserEvent): Promise<void> {
+    const key = contactKey(event.businessNumberId, event.contact.waId);
+    return this.queue.push(key, () => this.handleInbound(key, event));
+  }
+
+  /** Queues a status webhook for the contact it concerns. */
+  recordStatus(update: StatusUpdate): Promise<void> {
+    const key = contactKey(update.businessNumberId, update.recipientId);
+    return this.queue.push(key, () => this.handleStatus(key, update));
+  }
+
+  /** Calls `listener` for every reply sent or failed. Returns an unsubscribe function. */
+  onReply(listener: (reply: SentReply) => void): () => void {
+    this.replyListeners.add(listener);
+    return () => this.replyListeners.delete(listener);
+  }
+
+  /** Resolves when no contact has queued or running work. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Number of queued or running jobs. */
+  get backlog(): number {
+    return this.queue.size;
+  }
+
+  async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
+    const record = await this.store.load(contactKey(businessNumberId, waId));
+    return record ? { record, flow: this.registry.forNumber(businessNumberId) } : undefined;
+  }
+
+  /** Stops timers, finishes queued work, closes the store. Further messages are refused. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    await this.queue.idle();
+    await this.store.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private async loadRecord(key: string, businessNumberId: string, waId: string): Promise<ContactRecord> {
+    return (await this.store.load(key)) ?? emptyRecord(businessNumberId, waId);
+  }
+
+  private async handleInbound(key: string, event: UserEvent): Promise<void> {
+    const record = await this.loadRecord(key, event.businessNumberId, event.contact.waId);
+    if (record.seen[event.messageId] !== undefined) {
+      this.logger.debug({ contact: key, messageId: event.messageId }, 'duplicate delivery ignored');
+      return;
+    }
+    const now = this.clock.now();
+    const provider = this.providerFor(event.businessNumberId);
+    const receipt = this.markRead ? this.sendReadReceipt(provider, key, event) : Promise.resolve();
+
+    record.seen[event.messageId] = now;
+    this.pruneSeen(record, now);
+    record.lastInboundAt = Math.max(record.lastInboundAt ?? 0, event.timestamp || now);
+    await this.step(record, event, event.contact, now);
+    await receipt;
+  }
+
+  private async handleStatus(key: string, update: StatusUpdate): Promise<void> {
+    const record = await this.loadRecord(key, update.businessNumberId, update.recipientId);
+    const current = record.outbound[update.messageId];
+    if (!statusAdvances(current?.status, update.status)) {
+      this.logger.debug({ contact: key, messageId: update.messageId, status: update.status }, 'stale status ignored');
+      return;
+    }
+    record.outbound[update.messageId] = {
+      status: update.status,
+      at: update.timestamp || this.clock.now(),
+      type: current?.type ?? 'unknown',
+      ...(update.errors.length ? { errors: update.errors } : {}),
+    };
+    this.pruneOutbound(record);
+    if (update.status !== 'failed') {
+      record.updatedAt = this.clock.now();
+      await this.store.save(record);
+      return;
+    }
+    const error = update.errors[0];
+    const failed: BotFailedEvent = {
+      type: 'bot.failed',
+      messageId: update.messageId,
+      code: error?.code ?? 0,
+      title: error?.title ?? error?.message ?? 'failed',
+      contact: { waId: record.waId },
+      businessNumberId: update.businessNumberId,
+      timestamp: update.timestamp || this.clock.now(),
+    };
+    this.logger.warn({ contact: key, messageId: update.messageId, code: failed.code, title: failed.title }, 'message failed');
+    await this.step(record, failed, { waId: record.waId }, this.clock.now());
+  }
+
+  private async fireTimers(key: string): Promise<void> {
+    const stored = await this.store.load(key);
+    if (!stored) return;
+    let record = stored;
+    const now = this.clock.now();
+    // Fire every due timer in time order; each is one step, like any other event.
+    for (;;) {
+      const due = record.timers.filter((t) => t.fireAt <= now).sort((a, b) => a.fireAt - b.fireAt)[0];
+      if (!due) break;
+      record.timers = record.timers.filter((t) => t !== due);
+      this.logger.debug({ contact: key, timer: due.id }, 'timer fired');
+      record = await this.step(record, due.event, { waId: record.waId }, now);
+    }
+    this.scheduler.set(key, nextFireAt(record));
+  }
+
+  /**
+   * Runs the contact's machine on one event, persists the result and sends the replies. A flow that
+   * throws leaves the last good snapshot in place (the event is still recorded as handled).
+   */
+  private async step(record: ContactRecord, event: EventObject, contact: Contact, now: number): Promise<ContactRecord> {
+    const flow = this.registry.forNumber(record.businessNumberId);
+    if (record.flow !== undefined && record.flow !== flow.name) {
+      this.logger.info({ contact: record.key, from: record.flow, to: flow.name }, 'number now routed to another flow: conversation restarts');
+      delete record.snapshot;
+      record.timers = [];
+    }
+    const input = { contact, businessNumberId: record.businessNumberId };
+    let result: StepResult = runStep({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now });
+    if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
+      // The flow changed so much that the saved state no longer exists in it: start over, loudly.
+      this.logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
+      result = runStep({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now });
+    }
+    if (!result.ok) {
+      this.logger.error(
+        { err: result.error, contact: record.key, flow: flow.name, event: event.type },
+        'flow threw: contact keeps its last good state',
+      );
+      record.updatedAt = now;
+      await this.store.save(record);
+      this.scheduler.set(record.key, nextFireAt(record));
+      return record;
+    }
+    record.flow = flow.name;
+    if (result.snapshot === undefined) delete record.snapshot;
+    else record.snapshot = result.snapshot;
+    record.timers = result.timers;
+    record.updatedAt = now;
+    await this.store.save(record);
+    this.scheduler.set(record.key, nextFireAt(record));
+
+    if (result.replies.length > 0) {
+      await this.sendReplies(record, result.replies, event.type === 'bot.failed');
+      await this.store.save(record);
+    }
+    return record;
+  }
+
+  private async sendReplies(record: ContactRecord, replies: OutboundMessage[], causedByFailure: boolean): Promise<void> {
+    const provider = this.providerFor(record.businessNumberId);
+    for (const message of replies) {
+      const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message };
+      try {
+        const { messageId } = await provider.send({ businessNumberId: record.businessNumberId, to: record.waId, message });
+        sent.messageId = messageId;
+        record.outbound[messageId] = { status: 'accepted', at: this.clock.now(), type: message.type };
+      } catch (error) {
+        const providerError = isProviderError(error)
+          ? error
+          : new ProviderError(String(error), { provider: provider.name, code: 0, title: String(error), retryable: false });
+        sent.error = providerError;
+        this.logger.error({ err: error, contact: record.key, type: message.type }, 'reply could not be sent');
+        // Tell the machine, unless this reply was itself the reaction to a failure (no loops).
+        if (!causedByFailure) {
+          const failed: BotFailedEvent = {
+            type: 'bot.failed',
+            code: providerError.code,
+            title: providerError.title,
+            contact: { waId: record.waId },
+            businessNumberId: record.businessNumberId,
+            timestamp: this.clock.now(),
+          };
+          void this.queue.push(record.key, async () => {
+            const fresh = await this.loadRecord(record.key, record.businessNumberId, record.waId);
+            await this.step(fresh, failed, failed.contact, this.clock.now());
+          });
+        }
+      }
+      for (const listener of this.replyListeners) listener(sent);
+    }
+    this.pruneOutbound(record);
+  }
+
+  private async sendReadReceipt(provider: Provider, key: string, event: UserEvent): Promise<void> {
+    try {
+      await provider.markRead({ businessNumberId: event.businessNumberId, messageId: event.messageId });
+    } catch (error) {
+      this.logger.warn({ err: error, contact: key, messageId: event.messageId }, 'read receipt failed');
+    }
+  }
+
+  private pruneSeen(record: ContactRecord, now: number): void {
+    const ids = Object.keys(record.seen);
+    if (ids.length <= SEEN_CAP && (record.seen[ids[0] ?? ''] ?? now) > now - this.dedupeRetentionMs) return;
+    for (const id of ids) if ((record.seen[id] ?? 0) <= now - this.dedupeRetentionMs) delete record.seen[id];
+    const kept = Object.keys(record.seen);
+    for (const id of kept.slice(0, Math.max(0, kept.length - SEEN_CAP))) delete record.seen[id];
+  }
+
+  private pruneOutbound(record: ContactRecord): void {
+    const ids = Object.keys(record.outbound);
+    for (const id of ids.slice(0, Math.max(0, ids.length - this.outboundHistory))) delete record.outbound[id];
+  }
+}
+
+export type { ChartbotEvent };

@@ -1,0 +1,45 @@
+/**
+ * chartbot: WhatsApp Business bots where every conversation is an xstate v5 statechart.
+ * This file holds the public API only.
+ */
+export { createBot, type Bot, type BotOptions } from './server/create-bot.ts';
+export { Runtime, type RuntimeOptions, type SentReply, type ContactView } from './conversation/runtime.ts';
+export { reply, type ReplyContent, type ReplyFunction } from './conversation/reply.ts';
+export { defineFlow, type Flow, type FlowDefinition, type FlowInput } from './conversation/define-flow.ts';
+export { createFlowRegistry, FlowConfigError, type FlowRegistry } from './conversation/flow-registry.ts';
+export { loadFlows, loadFlowFile } from './conversation/load-flows.ts';
+export { systemClock, type Clock } from './conversation/clock.ts';
+export { runStep, type StepInput, type StepResult } from './conversation/run-step.ts';
+
+export type * from './messages/inbound-events.ts';
+export type * from './messages/outbound.ts';
+export { statusAdvances, type DeliveryStatus, type StatusUpdate } from './messages/status-update.ts';
+export { parseWebhook, NotAWebhookError, type ParsedWebhook, type IgnoredPart } from './messages/parse-webhook.ts';
+export {
+  text,
+  buttons,
+  list,
+  flowInvitation,
+  image,
+  document,
+  MessageLimitError,
+  type ButtonSpec,
+  type CommonOptions,
+  type InteractiveOptions,
+  type FlowInvitationSpec,
+} from './messages/builders.ts';
+
+export { ProviderError, type Provider, type SendRequest, type SendResult, type MarkReadRequest } from './providers/provider.ts';
+export { cloudApiProvider, dialog360Provider, type CloudApiOptions } from './providers/cloud-api.ts';
+export { consoleProvider } from './providers/console.ts';
+export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
+export { createProvider } from './providers/create-provider.ts';
+
+export type { SessionStore } from './store/session-store.ts';
+export { memoryStore } from './store/memory-store.ts';
+export { lowdbStore, type LowdbStoreOptions } from './store/lowdb-store.ts';
+export { contactKey, type ContactRecord, type PendingTimer, type OutboundRecord } from './store/contact-record.ts';
+
+export { signBody, verifySignature } from './webhook/signature.ts';
+export { loadConfig, ConfigError, type Config, type ProviderName } from './config.ts';
+export { createLogger, silentLogger, type Logger } from './logger.ts';

@@ -1,0 +1,63 @@
+import { Agent, request } from 'undici';
+
+/** The answer of one HTTP call; `body` is parsed JSON, or the text when it is not JSON. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON when present. */
+  json?: unknown;
+}
+
+/** What providers call to reach a gateway. Inject your own to record or fake HTTP. */
+export interface HttpClient {
+  call(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * undici with keep-alive connections: on Node 20 `fetch` costs about 9× the CPU of
+ * `undici.request` on a pooled connection (measured on our 2-core machine), and every inbound
+ * message costs two calls (read receipt + reply).
+ */
+export function createHttpClient(options: { timeoutMs?: number; connections?: number } = {}): HttpClient {
+  const timeout = options.timeoutMs ?? 15_000;
+  const agent = new Agent({
+    connections: options.connections ?? 64,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+  });
+  return {
+    async call(req) {
+      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      let body: string | undefined;
+      if (req.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(req.json);
+      }
+      const res = await request(req.url, { method: req.method, headers, body, dispatcher: agent });
+      const text = await res.body.text();
+      let parsed: unknown = text;
+      if (text.length > 0) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text for the error message
+        }
+      } else {
+        parsed = null;
+      }
+      return { status: res.statusCode, headers: res.headers, body: parsed };
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import type { Adapter } from 'lowdb';
+
+let sequence = 0;
+
+export interface AtomicJsonFileOptions {
+  /** fsync the file before renaming it into place (survives power loss, not only process crashes). */
+  fsync?: boolean;
+  /** Called when a file exists but cannot be parsed; it has already been moved aside. */
+  onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void;
+}
+
+/**
+ * A lowdb adapter that writes a temp file with a unique name and renames it over the target, so a
+ * kill -9 at any moment leaves either the old or the new document, never a torn one. (lowdb's own
+ * JSONFile uses a fixed temp name and never fsyncs.) A file that does not parse is moved aside to
+ * `<file>.corrupt-<time>` rather than silently overwritten.
+ */
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly file: string,
+    private readonly options: AtomicJsonFileOptions = {},
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      const quarantinedAs = `${this.file}.corrupt-${Date.now()}`;
+      await rename(this.file, quarantinedAs);
+      this.options.onCorrupt?.(this.file, quarantinedAs, error);
+      return null;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const temp = `${this.file}.${process.pid}.${++sequence}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(data));
+      if (this.options.fsync) await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+    await handle.close();
+    await rename(temp, this.file);
+  }
+}

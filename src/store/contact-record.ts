@@ -1,0 +1,66 @@
+import type { DeliveryStatus } from '../messages/status-update.ts';
+import type { WhatsAppError } from '../messages/inbound-events.ts';
+
+/** A delayed event (`after`, or `raise`/`sendTo` with a delay) waiting to fire for one contact. */
+export interface PendingTimer {
+  /** xstate's id for the scheduled event (for `after`: the `xstate.after.…` event type). */
+  id: string;
+  event: { type: string } & Record<string, unknown>;
+  /** When it fires, epoch milliseconds. */
+  fireAt: number;
+}
+
+/** What we know about one message we sent. */
+export interface OutboundRecord {
+  status: DeliveryStatus;
+  /** Epoch ms of the status that set `status`. */
+  at: number;
+  type: string;
+  errors?: WhatsAppError[];
+}
+
+/**
+ * Everything chartbot keeps for one contact of one business number, in its own small JSON
+ * document, so persisting a change costs in proportion to this contact only.
+ */
+export interface ContactRecord {
+  /** `{businessNumberId}:{waId}`. */
+  key: string;
+  businessNumberId: string;
+  waId: string;
+  /** Name of the flow the snapshot belongs to. */
+  flow?: string;
+  /** xstate persisted snapshot; absent before the first message and after a final state. */
+  snapshot?: unknown;
+  timers: PendingTimer[];
+  /** Inbound message ids already handled → when (epoch ms). Re-deliveries are recognised here. */
+  seen: Record<string, number>;
+  /** Our outbound message ids → delivery status (bounded to the most recent ones). */
+  outbound: Record<string, OutboundRecord>;
+  /** Last time the user wrote to us (opens the 24-hour window), epoch ms. */
+  lastInboundAt?: number;
+  updatedAt: number;
+}
+
+export function contactKey(businessNumberId: string, waId: string): string {
+  return `${businessNumberId}:${waId}`;
+}
+
+export function emptyRecord(businessNumberId: string, waId: string): ContactRecord {
+  return {
+    key: contactKey(businessNumberId, waId),
+    businessNumberId,
+    waId,
+    timers: [],
+    seen: {},
+    outbound: {},
+    updatedAt: 0,
+  };
+}
+
+/** Earliest pending timer, or undefined. */
+export function nextFireAt(record: Pick<ContactRecord, 'timers'>): number | undefined {
+  let next: number | undefined;
+  for (const timer of record.timers) if (next === undefined || timer.fireAt < next) next = timer.fireAt;
+  return next;
+}

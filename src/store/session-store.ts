@@ -1,0 +1,18 @@
+import type { ContactRecord } from './contact-record.ts';
+
+/**
+ * Where contact records live. Two methods carry the conversation (`load`, `save`); `dueTimers`
+ * lets a restarted process find the contacts whose delayed events are pending without reading
+ * every record.
+ */
+export interface SessionStore {
+  /** Loads a record; undefined when the contact is new. */
+  load(key: string): Promise<ContactRecord | undefined>;
+  /** Saves a record atomically: after a crash either the old or the new version is on disk. */
+  save(record: ContactRecord): Promise<void>;
+  /** Every contact with a pending timer, with its earliest fire time (epoch ms). */
+  pendingTimers(): Promise<Map<string, number>>;
+  /** Every stored contact key (for admin tools and tests). */
+  keys(): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+
+/**
+ * An append-only log of "contact K's earliest timer is at T" lines, so that after a restart the
+ * runtime knows which contacts have pending delayed events without reading every contact file.
+ * The contact records stay the source of truth; the log is compacted at every open.
+ */
+export class TimerIndex {
+  private readonly current = new Map<string, number>();
+  private handle: FileHandle | undefined;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string) {}
+
+  /** Reads the log (a torn last line is ignored) and rewrites it compacted. */
+  async open(): Promise<boolean> {
+    let existed = true;
+    let text = '';
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      existed = false;
+    }
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const { k, at } = JSON.parse(line) as { k: string; at: number | null };
+        if (at === null) this.current.delete(k);
+        else this.current.set(k, at);
+      } catch {
+        // a line torn by a crash mid-append: the contact file still has the truth
+      }
+    }
+    await this.compact();
+    return existed;
+  }
+
+  private async compact(): Promise<void> {
+    const temp = `${this.file}.compact.tmp`;
+    const lines = [...this.current].map(([k, at]) => JSON.stringify({ k, at }) + '\n').join('');
+    const handle = await open(temp, 'w');
+    await handle.writeFile(lines);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, this.file);
+    this.handle = await open(this.file, 'a');
+  }
+
+  entries(): Map<string, number> {
+    return new Map(this.current);
+  }
+
+  /** Records the earliest pending timer of a contact (undefined: none). Cheap when unchanged. */
+  set(key: string, at: number | undefined): Promise<void> {
+    if (this.current.get(key) === at) return this.tail;
+    if (at === undefined) this.current.delete(key);
+    else this.current.set(key, at);
+    const line = JSON.stringify({ k: key, at: at ?? null }) + '\n';
+    this.tail = this.tail.then(() => this.handle?.appendFile(line));
+    return this.tail;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import { NotAWebhookError, parseWebhook, type ParsedWebhook } from '../messages/parse-webhook.ts';
+import type { Logger } from '../logger.ts';
+import { verifySignature } from './signature.ts';
+
+export interface WebhookOptions {
+  /** Receives what every accepted POST carried. Not awaited: the gateway gets its 200 at once. */
+  onWebhook: (parsed: ParsedWebhook) => Promise<void> | void;
+  logger: Logger;
+  /** When set, every POST must carry a valid `X-Hub-Signature-256`. */
+  appSecret?: string;
+  /** Token for Meta's `GET` subscription challenge. */
+  verifyToken?: string;
+  /** Largest body accepted (default 1 MiB). */
+  bodyLimit?: number;
+  /** False while starting or shutting down: POSTs get 503 so the gateway retries later. */
+  accepting: () => boolean;
+}
+
+function fail(ctx: Context, status: number, error: string): void {
+  ctx.status = status;
+  ctx.body = { error };
+}
+
+/** `GET /webhook` (Meta's verification challenge) and `POST /webhook` (webhook batches). */
+export function webhookRouter(options: WebhookOptions): Router {
+  const router = new Router();
+  const limit = options.bodyLimit ?? 1024 * 1024;
+
+  router.get('/webhook', (ctx) => {
+    const mode = ctx.query['hub.mode'];
+    const token = ctx.query['hub.verify_token'];
+    const challenge = ctx.query['hub.challenge'];
+    if (
+      mode === 'subscribe' &&
+      options.verifyToken !== undefined &&
+      token === options.verifyToken &&
+      typeof challenge === 'string'
+    ) {
+      ctx.type = 'text/plain';
+      ctx.body = challenge;
+      return;
+    }
+    options.logger.warn({ mode }, 'webhook verification refused: hub.verify_token does not match WHATSAPP_VERIFY_TOKEN');
+    fail(ctx, 403, 'verification failed: hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN');
+  });
+
+  router.post('/webhook', async (ctx) => {
+    if (!options.accepting()) {
+      ctx.set('Retry-After', '5');
+      return fail(ctx, 503, 'not accepting webhooks right now (starting or shutting down); retry later');
+    }
+    let raw: Buffer;
+    try {
+      raw = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') return fail(ctx, 413, `body larger than ${limit} bytes`);
+      options.logger.warn({ err: error }, 'webhook body could not be read');
+      return fail(ctx, 400, `body could not be read: ${(error as Error).message}`);
+    }
+    if (options.appSecret !== undefined) {
+      if (!verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, options.appSecret)) {
+        options.logger.warn({ bytes: raw.length }, 'webhook rejected: missing or wrong X-Hub-Signature-256');
+        return fail(ctx, 401, 'missing or wrong X-Hub-Signature-256 (HMAC-SHA256 of the raw body with WHATSAPP_APP_SECRET)');
+      }
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      options.logger.warn({ bytes: raw.length }, 'webhook rejected: malformed JSON');
+      return fail(ctx, 400, `malformed JSON: ${(error as Error).message}`);
+    }
+    let parsed: ParsedWebhook;
+    try {
+      parsed = parseWebhook(body);
+    } catch (error) {
+      if (error instanceof NotAWebhookError) return fail(ctx, 400, error.message);
+      throw error;
+    }
+    for (const part of parsed.ignored) options.logger.warn({ reason: part.reason, part: part.part }, 'webhook content ignored');
+    void Promise.resolve(options.onWebhook(parsed)).catch((error: unknown) =>
+      options.logger.error({ err: error }, 'webhook processing failed'),
+    );
+    ctx.body = { received: { messages: parsed.messages.length, statuses: parsed.statuses.length } };
+  });
+
+  return router;
+}
