@@ -1,0 +1,90 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+export interface MockProvider {
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests whose body is a send (not a read receipt). */
+  sends(): Array<RecordedRequest & { body: Record<string, unknown> }>;
+  /** Message ids marked read. */
+  reads(): string[];
+  /** Next responses to give (status, body), consumed in order; then 200 defaults. */
+  failNext(...responses: Array<{ status: number; body: unknown }>): void;
+  /** Resolves once at least `count` requests arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Cloud API stand-in on loopback: records every request and answers like Meta
+ * (`{"messages":[{"id":"wamid.out.N"}]}` for sends, `{"success":true}` for read receipts).
+ */
+export async function startMockProvider(): Promise<MockProvider> {
+  const requests: RecordedRequest[] = [];
+  const scripted: Array<{ status: number; body: unknown }> = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  let counter = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // keep text
+      }
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      const next = scripted.shift();
+      const isRead = typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'read';
+      const answer = next ?? {
+        status: 200,
+        body: isRead ? { success: true } : { messaging_product: 'whatsapp', messages: [{ id: `wamid.out.${++counter}` }] },
+      };
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+      for (const waiter of [...waiters]) {
+        if (requests.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    sends: () =>
+      requests.filter((r) => (r.body as { status?: unknown } | null)?.status !== 'read') as Array<
+        RecordedRequest & { body: Record<string, unknown> }
+      >,
+    reads: () =>
+      requests
+        .map((r) => r.body as { status?: unknown; message_id?: unknown } | null)
+        .filter((b) => b?.status === 'read')
+        .map((b) => String(b?.message_id)),
+    failNext: (...responses) => scripted.push(...responses),
+    waitFor: (count, timeoutMs = 5000) =>
+      new Promise<void>((resolve, reject) => {
+        if (requests.length >= count) return resolve();
+        const timer = setTimeout(() => reject(new Error(`mock provider got ${requests.length} of ${count} requests`)), timeoutMs);
+        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
