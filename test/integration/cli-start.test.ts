@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
+import { buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`chartbot exited early (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`chartbot did not become healthy:\n${output()}`);
+}
+
+const running: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of running.splice(0)) await stop();
+});
+
+function startChartbot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  running.push(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return { child, output: () => text, exited };
+}
+
+describe('chartbot start (the npm start contract)', () => {
+  let mock: MockProvider;
+  let dataDir: string;
+  afterEach(async () => {
+    await mock?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the support bot from the environment, answers through the provider, and exits 0 on SIGTERM with state flushed', async () => {
+    mock = await startMockProvider();
+    dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
+    const port = await freePort();
+    const secret = 's3cret';
+    const bot = startChartbot({
+      PORT: String(port),
+      WHATSAPP_PROVIDER: 'cloud',
+      WHATSAPP_TOKEN: 'tok',
+      WHATSAPP_API_URL: `${mock.url}/v23.0`,
+      WHATSAPP_APP_SECRET: secret,
+      WHATSAPP_VERIFY_TOKEN: 'vt',
+      CHARTBOT_DATA_DIR: dataDir,
+      FLOWS_DIR: './flows',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, bot.child, bot.output);
+
+    expect(await (await fetch(`${url}/webhook?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=42`)).text()).toBe('42');
+    expect((await postWebhook(url, envelope({ messages: [textMessage('4930', 'hi')] }), secret)).status).toBe(200);
+    await mock.waitFor(2);
+    expect((await postWebhook(url, envelope({ messages: [buttonReply('4930', 'faq', 'FAQ')] }), secret)).status).toBe(200);
+    await mock.waitFor(4);
+    expect(mock.sends().map((s) => (s.body.interactive as { type: string }).type)).toEqual(['button', 'list']);
+    expect(mock.requests[0]?.headers.authorization).toBe('Bearer tok');
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('stopped cleanly');
+    expect(bot.output()).not.toContain('tok"'); // the token never reaches the logs
+    const shards = await readdir(join(dataDir, 'contacts'));
+    expect(shards).toHaveLength(1);
+  });
+
+  it('without a token it falls back to the console provider and says so', async () => {
+    mock = await startMockProvider();
+    dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
+    const port = await freePort();
+    const bot = startChartbot({ PORT: String(port), CHARTBOT_DATA_DIR: dataDir });
+    await waitForHealth(`http://127.0.0.1:${port}`, bot.child, bot.output);
+    expect(bot.output()).toContain('WHATSAPP_TOKEN is not set');
+    await postWebhook(`http://127.0.0.1:${port}`, envelope({ messages: [textMessage('4931', 'hi')] }));
+    const deadline = Date.now() + 5000;
+    while (!bot.output().includes('How can we help') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(bot.output()).toContain('How can we help');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  });
+
+  it('a bad configuration exits 2 with a message naming the variable', async () => {
+    const bot = startChartbot({ WHATSAPP_PROVIDER: 'cloud', PORT: '0' });
+    expect(await bot.exited).toBe(2);
+    expect(bot.output()).toContain('WHATSAPP_PROVIDER=cloud needs WHATSAPP_TOKEN');
+  });
+});
