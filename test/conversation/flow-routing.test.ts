@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
+import { createFlowRegistry, FlowConfigError } from '../../src/conversation/flow-registry.ts';
+import { loadFlows, toFlow } from '../../src/conversation/load-flows.ts';
+import { defineFlow } from '../../src/conversation/define-flow.ts';
+import { loadConfig } from '../../src/config.ts';
+
+const machine = createMachine({ id: 'm', initial: 'a', states: { a: {} } });
+const flow = (name: string, extra: Record<string, unknown> = {}) => toFlow(defineFlow({ machine, name, ...extra }), `${name}.ts`);
+
+describe('flow routing', () => {
+  it('routes numbers to the flows that claim them and the rest to the default', () => {
+    const registry = createFlowRegistry([flow('sales', { numbers: ['PN1'] }), flow('support')]);
+    expect(registry.forNumber('PN1').name).toBe('sales');
+    expect(registry.forNumber('PN2').name).toBe('support');
+  });
+
+  it('says what to do when several flows could serve every number', () => {
+    expect(() => createFlowRegistry([flow('a'), flow('b')])).toThrow(
+      /several flows could serve every number \(a, b\): mark one with defineFlow\(\{ default: true \}\)/,
+    );
+    expect(createFlowRegistry([flow('a'), flow('b', { default: true })]).forNumber('x').name).toBe('b');
+    expect(createFlowRegistry([flow('a'), flow('b')], { defaultFlow: 'a' }).forNumber('x').name).toBe('a');
+    expect(() => createFlowRegistry([flow('a')], { defaultFlow: 'zz' })).toThrow(/CHARTBOT_FLOW="zz" names no loaded flow/);
+  });
+
+  it('refuses a number claimed twice, duplicate names and numbers nobody serves', () => {
+    expect(() => createFlowRegistry([flow('a', { numbers: ['1'] }), flow('b', { numbers: ['1'] })])).toThrow(/claimed by both/);
+    expect(() => createFlowRegistry([flow('a'), flow('a', { numbers: ['2'] })])).toThrow(/two flows are named "a"/);
+    expect(() => createFlowRegistry([flow('a', { numbers: ['1'] })]).forNumber('9')).toThrow(FlowConfigError);
+  });
+
+  it('loads .ts flow files from a folder and explains a bad default export', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chartbot-flows-'));
+    try {
+      await writeFile(join(dir, 'bad.ts'), 'export default 42;\n');
+      await expect(loadFlows(dir)).rejects.toThrow(/the default export must be an xstate machine/);
+      await rm(join(dir, 'bad.ts'));
+      await writeFile(join(dir, 'good.ts'), "import { createMachine } from 'xstate';\nexport default createMachine({ id: 'x' });\n");
+      await writeFile(join(dir, '_helper.ts'), 'export const x = 1;\n');
+      const flows = await loadFlows(dir);
+      expect(flows.map((f) => f.name)).toEqual(['good']);
+      await expect(loadFlows(join(dir, 'missing'))).rejects.toThrow(/cannot be read \(set FLOWS_DIR\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadConfig (the environment contract)', () => {
+  it('defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, provider: 'console', dataDir: './data', flowsDir: './flows', logLevel: 'info', markRead: true });
+    expect(config.apiUrl).toBe('https://graph.facebook.com/v23.0');
+    expect(config.warnings.join('\n')).toMatch(/WHATSAPP_TOKEN is not set/);
+  });
+
+  it('cloud by default with a token; 360dialog gets its own default URL', () => {
+    expect(loadConfig({ WHATSAPP_TOKEN: 't' }).provider).toBe('cloud');
+    expect(loadConfig({ WHATSAPP_TOKEN: 't', WHATSAPP_PROVIDER: '360dialog' }).apiUrl).toBe('https://waba-v2.360dialog.io');
+    expect(loadConfig({ WHATSAPP_TOKEN: 't', WHATSAPP_API_URL: 'http://127.0.0.1:9/v23.0' }).apiUrl).toBe('http://127.0.0.1:9/v23.0');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ WHATSAPP_PROVIDER: 'telegram' })).toThrow(/WHATSAPP_PROVIDER/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});

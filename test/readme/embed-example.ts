@@ -1,0 +1,13 @@
+import { cloudApiProvider, createBot, loadFlows } from 'chartbot';
+
+/** Embeds chartbot in your own process instead of `chartbot start`. */
+export async function main(apiUrl: string, dataDir: string) {
+  const bot = await createBot({
+    flows: await loadFlows('./flows'),
+    provider: cloudApiProvider({ token: process.env.WHATSAPP_TOKEN ?? 'token', baseUrl: apiUrl }),
+    dataDir,
+    appSecret: process.env.WHATSAPP_APP_SECRET,
+  });
+  const { url } = await bot.listen(0);
+  return { bot, url };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import greeter from './greeter-flow.ts';
+import { main } from './embed-example.ts';
+import { toFlow } from '../../src/conversation/load-flows.ts';
+import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
+import { startMockProvider } from '../helpers/mock-provider.ts';
+import { BUSINESS, buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Every README code block preceded by `<!-- example: path -->` must be that file, verbatim. */
+describe('README examples', () => {
+  it('are the files the tests below run', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const [, path, code] of blocks) {
+      expect(code, `README block for ${path} differs from the file`).toBe(await readFile(path!, 'utf8'));
+    }
+  });
+
+  let t: BotUnderTest | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+    t = undefined;
+  });
+
+  it('the greeter flow answers as the README says', async () => {
+    t = await startBotUnderTest({ flows: [toFlow(greeter, 'greeter-flow.ts')] });
+    await postWebhook(t.url, envelope({ messages: [textMessage('42', 'hi')], names: { '42': 'Sam' } }));
+    await t.bot.runtime.idle();
+    await postWebhook(t.url, envelope({ messages: [buttonReply('42', 'tea', 'Tea')] }));
+    await t.bot.runtime.idle();
+    const sent = t.mock.sends().map((s) => s.body);
+    expect(sent[0]).toMatchObject({ interactive: { body: { text: 'Hello Sam! Coffee or tea?' } } });
+    expect(sent[1]).toMatchObject({ text: { body: 'One tea coming up.' } });
+    // final state: no snapshot kept, the next message starts over
+    expect((await t.bot.runtime.inspect(BUSINESS.phoneNumberId, '42'))?.record.snapshot).toBeUndefined();
+  });
+
+  it('the embedding example runs a bot', async () => {
+    const mock = await startMockProvider();
+    const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-readme-'));
+    const { bot, url } = await main(`${mock.url}/v23.0`, dataDir);
+    try {
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      await postWebhook(url, envelope({ messages: [textMessage('43', 'hi')] }));
+      await bot.runtime.idle();
+      expect(mock.sends()).toHaveLength(1);
+    } finally {
+      await bot.close();
+      await mock.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
