@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { CLOUD_API_DEFAULT_URL, DIALOG360_DEFAULT_URL } from './providers/cloud-api.ts';
+import { D7_DEFAULT_URL } from './providers/d7.ts';
 
 /** Thrown for a configuration that cannot work; the message names the variable and the fix. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export type ProviderName = 'cloud' | '360dialog' | 'console';
+export type ProviderName = 'cloud' | '360dialog' | 'd7' | 'console';
+
+/** One business number's own gateway (WHATSAPP_NUMBERS), when numbers use different gateways. */
+export interface NumberProviderConfig {
+  provider: ProviderName;
+  token?: string;
+  apiUrl?: string;
+  /** D7 originator number. */
+  sender?: string;
+}
 
 export interface Config {
   port: number;
@@ -24,6 +34,14 @@ export interface Config {
   markRead: boolean;
   /** Why the provider was chosen when the user did not say (logged at start). */
   warnings: string[];
+  /** D7 originator (WHATSAPP_SENDER). */
+  sender?: string;
+  /** Bearer token of the proactive-message API (CHARTBOT_API_TOKEN); the API is off without it. */
+  apiToken?: string;
+  /** Messages per second per business number (CHARTBOT_THROUGHPUT_MPS, default 80). */
+  throughputMps: number;
+  /** Per-number gateways by phone_number_id (WHATSAPP_NUMBERS, JSON). */
+  numbers: Record<string, NumberProviderConfig>;
 }
 
 const optional = z
@@ -33,7 +51,11 @@ const optional = z
 
 const schema = z.object({
   PORT: optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional()),
-  WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'console']).optional()),
+  WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
+  WHATSAPP_SENDER: optional,
+  CHARTBOT_API_TOKEN: optional,
+  CHARTBOT_THROUGHPUT_MPS: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(10000)).optional()),
+  WHATSAPP_NUMBERS: optional,
   WHATSAPP_TOKEN: optional,
   WHATSAPP_API_URL: optional.pipe(z.url().optional()),
   WHATSAPP_APP_SECRET: optional,
@@ -62,24 +84,73 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings.push('WHATSAPP_TOKEN is not set: replies are printed to the console instead of sent (WHATSAPP_PROVIDER=console)');
   }
   if (provider !== 'console' && !e.WHATSAPP_TOKEN) {
-    throw new ConfigError(`WHATSAPP_PROVIDER=${provider} needs WHATSAPP_TOKEN (the ${provider === 'cloud' ? 'Meta access token' : '360dialog API key'})`);
+    throw new ConfigError(`WHATSAPP_PROVIDER=${provider} needs WHATSAPP_TOKEN (the ${provider === 'cloud' ? 'Meta access token' : provider === 'd7' ? 'D7 API token' : '360dialog API key'})`);
   }
+  if (provider === 'd7' && !e.WHATSAPP_SENDER) {
+    throw new ConfigError('WHATSAPP_PROVIDER=d7 needs WHATSAPP_SENDER (your registered WhatsApp number, the originator)');
+  }
+  const numbers = parseNumbers(e.WHATSAPP_NUMBERS);
   if (!e.WHATSAPP_APP_SECRET) {
     warnings.push('WHATSAPP_APP_SECRET is not set: webhook signatures are NOT checked, anyone can post messages to this bot');
   }
   const config: Config = {
     port: e.PORT ?? 3000,
     provider,
-    apiUrl: e.WHATSAPP_API_URL ?? (provider === '360dialog' ? DIALOG360_DEFAULT_URL : CLOUD_API_DEFAULT_URL),
+    apiUrl: e.WHATSAPP_API_URL ?? defaultApiUrl(provider),
     dataDir: e.CHARTBOT_DATA_DIR ?? './data',
     flowsDir: e.FLOWS_DIR ?? './flows',
     logLevel: e.LOG_LEVEL ?? 'info',
     markRead: e.CHARTBOT_MARK_READ === undefined ? true : ['true', '1'].includes(e.CHARTBOT_MARK_READ),
     warnings,
+    throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
+    numbers,
   };
+  if (e.WHATSAPP_SENDER) config.sender = e.WHATSAPP_SENDER;
+  if (e.CHARTBOT_API_TOKEN) config.apiToken = e.CHARTBOT_API_TOKEN;
   if (e.WHATSAPP_TOKEN) config.token = e.WHATSAPP_TOKEN;
   if (e.WHATSAPP_APP_SECRET) config.appSecret = e.WHATSAPP_APP_SECRET;
   if (e.WHATSAPP_VERIFY_TOKEN) config.verifyToken = e.WHATSAPP_VERIFY_TOKEN;
   if (e.CHARTBOT_FLOW) config.defaultFlow = e.CHARTBOT_FLOW;
   return config;
+}
+
+/** The gateway's public base URL. */
+export function defaultApiUrl(provider: ProviderName): string {
+  return provider === '360dialog' ? DIALOG360_DEFAULT_URL : provider === 'd7' ? D7_DEFAULT_URL : CLOUD_API_DEFAULT_URL;
+}
+
+const numberSchema = z.record(
+  z.string().min(1),
+  z.object({
+    provider: z.enum(['cloud', '360dialog', 'd7', 'console']),
+    token: z.string().min(1).optional(),
+    apiUrl: z.url().optional(),
+    sender: z.string().min(1).optional(),
+  }),
+);
+
+/** WHATSAPP_NUMBERS: `{"<phone_number_id>": {"provider":"d7","token":"…","sender":"…"}, …}`. */
+function parseNumbers(raw: string | undefined): Record<string, NumberProviderConfig> {
+  if (raw === undefined) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('WHATSAPP_NUMBERS must be JSON: {"<phone_number_id>": {"provider": "cloud", "token": "…"}}');
+  }
+  const result = numberSchema.safeParse(json);
+  if (!result.success) {
+    throw new ConfigError(`invalid WHATSAPP_NUMBERS: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const numbers: Record<string, NumberProviderConfig> = {};
+  for (const [id, n] of Object.entries(result.data)) {
+    if (n.provider !== 'console' && !n.token) throw new ConfigError(`WHATSAPP_NUMBERS.${id}: provider ${n.provider} needs a token`);
+    if (n.provider === 'd7' && !n.sender) throw new ConfigError(`WHATSAPP_NUMBERS.${id}: provider d7 needs a sender`);
+    const entry: NumberProviderConfig = { provider: n.provider };
+    if (n.token) entry.token = n.token;
+    if (n.apiUrl) entry.apiUrl = n.apiUrl;
+    if (n.sender) entry.sender = n.sender;
+    numbers[id] = entry;
+  }
+  return numbers;
 }

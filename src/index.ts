@@ -43,3 +43,18 @@ export { contactKey, type ContactRecord, type PendingTimer, type OutboundRecord 
 export { signBody, verifySignature } from './webhook/signature.ts';
 export { loadConfig, ConfigError, type Config, type ProviderName } from './config.ts';
 export { createLogger, silentLogger, type Logger } from './logger.ts';
+export { video, audio, sticker, location, contacts, reaction, removeReaction, ctaUrl, locationRequest, type ContactCard } from './messages/builders.ts';
+export { template, currency, dateTime, mediaParam, type TemplateSpec, type TemplateValue } from './messages/template-builders.ts';
+export { d7Provider, d7Error, D7_DEFAULT_URL, type D7Options } from './providers/d7.ts';
+export { mapGatewayStatus } from './providers/gateway-status.ts';
+export { parseRetryAfter } from './providers/retry-after.ts';
+export { createProviderSelection, type ProviderSelection } from './providers/create-provider.ts';
+export type { MediaInfo, MediaFile } from './providers/provider.ts';
+export { withRetry, retryDelay, isRetryable, sleepOn, type RetryPolicy } from './delivery/retry.ts';
+export { ThroughputLimiter, type ThroughputLimits } from './delivery/throughput-limiter.ts';
+export { TokenBucket } from './delivery/token-bucket.ts';
+export { OutboundSender, type DeliveryOptions, type OutboundSendRequest } from './delivery/outbound-sender.ts';
+export { isWindowOpen, CUSTOMER_SERVICE_WINDOW_MS, WINDOW_CLOSED_CODE } from './delivery/window.ts';
+export { windowIsOpen } from './delivery/window-guard.ts';
+export { proactiveRouter } from './delivery/proactive-router.ts';
+export type { NumberProviderConfig } from './config.ts';

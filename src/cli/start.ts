@@ -2,7 +2,7 @@ import { loadConfig } from '../config.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlows } from '../conversation/load-flows.ts';
 import { createLogger } from '../logger.ts';
-import { createProvider } from '../providers/create-provider.ts';
+import { createProviderSelection } from '../providers/create-provider.ts';
 import { createBot } from '../server/create-bot.ts';
 
 /**
@@ -14,11 +14,14 @@ export async function startCommand(env: Record<string, string | undefined> = pro
   const logger = createLogger(config.logLevel);
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
-  const provider = createProvider(config);
+  const providers = createProviderSelection(config);
+  const provider = providers.fallback;
   const bot = await createBot({
     flows,
-    provider,
+    provider: Object.keys(config.numbers).length ? providers.forNumber : provider,
     logger,
+    apiToken: config.apiToken,
+    delivery: { limits: { perNumberMps: config.throughputMps } },
     dataDir: config.dataDir,
     appSecret: config.appSecret,
     verifyToken: config.verifyToken,
@@ -37,7 +40,7 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     logger.info({ signal }, 'stopping: finishing in-flight work');
     try {
       await bot.close();
-      await provider.close?.();
+      await providers.close();
       logger.info('stopped cleanly');
       logger.flush();
       process.exit(0);

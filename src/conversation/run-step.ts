@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type AnyStateMachine, type EventObject } from 'xstate';
+import { createActor, type AnyActorRef, type AnyStateMachine, type EventObject, type InspectionEvent } from 'xstate';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { PendingTimer } from '../store/contact-record.ts';
 import type { FlowInput } from './define-flow.ts';
@@ -14,6 +14,8 @@ export interface StepInput {
   event?: EventObject;
   input: FlowInput;
   now: number;
+  /** Passed to xstate's `createActor` (chartbot/testing uses it to record coverage). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export type StepResult =
@@ -63,6 +65,7 @@ export function runStep(step: StepInput): StepResult {
       ...(step.snapshot === undefined ? {} : { snapshot: step.snapshot as never }),
       input: step.input,
       clock: inertClock,
+      ...(step.inspect ? { inspect: step.inspect } : {}),
     });
   } catch (error) {
     return { ok: false, error, phase: 'restore' };

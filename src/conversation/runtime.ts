@@ -1,4 +1,4 @@
-import type { EventObject } from 'xstate';
+import type { EventObject, InspectionEvent } from 'xstate';
 import type { BotFailedEvent, ChartbotEvent, Contact, UserEvent } from '../messages/inbound-events.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
@@ -13,6 +13,10 @@ import type { Flow } from './define-flow.ts';
 import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { runStep, type StepResult } from './run-step.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
+import { OutboundSender, type DeliveryOptions } from '../delivery/outbound-sender.ts';
+import { isWindowOpen } from '../delivery/window.ts';
+import { withWindowInfo } from '../delivery/window-guard.ts';
+import type { OutboundRecord } from '../store/contact-record.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -28,6 +32,10 @@ export interface RuntimeOptions {
   dedupeRetentionMs?: number;
   /** Outbound message statuses kept per contact (default 200, most recent). */
   outboundHistory?: number;
+  /** Retries, throughput limits and the 24-hour window check for outbound messages. */
+  delivery?: DeliveryOptions;
+  /** Observes every actor step (xstate inspection events); chartbot/testing records coverage with it. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** One reply the runtime sent (or failed to send), for observers such as the test harness. */
@@ -69,7 +77,9 @@ export class Runtime {
   private readonly markRead: boolean;
   private readonly dedupeRetentionMs: number;
   private readonly outboundHistory: number;
+  private readonly inspector: ((event: InspectionEvent) => void) | undefined;
   private readonly replyListeners = new Set<(reply: SentReply) => void>();
+  private readonly sender: OutboundSender;
   private closed = false;
 
   constructor(options: RuntimeOptions) {
@@ -84,8 +94,10 @@ export class Runtime {
     this.markRead = options.markRead ?? true;
     this.dedupeRetentionMs = options.dedupeRetentionMs ?? 7 * DAY;
     this.outboundHistory = options.outboundHistory ?? 200;
+    this.inspector = options.inspect;
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.scheduler = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.fireTimers(key)));
+    this.sender = new OutboundSender(this.providerFor, this.clock, options.delivery, this.logger);
   }
 
   /** Arms the timers that were pending when the process last stopped (overdue ones fire now). */
@@ -129,6 +141,69 @@ export class Runtime {
   /** Number of queued or running jobs. */
   get backlog(): number {
     return this.queue.size;
+  }
+
+  /** Whether free-form messages can reach the contact now (the user wrote within 24 hours). */
+  async isWindowOpen(businessNumberId: string, waId: string): Promise<boolean> {
+    const record = await this.store.load(contactKey(businessNumberId, waId));
+    return isWindowOpen(record?.lastInboundAt, this.clock.now());
+  }
+
+  /** Delivery status of one outbound message (accepted → sent → delivered → read, or failed). */
+  async messageStatus(businessNumberId: string, waId: string, messageId: string): Promise<OutboundRecord | undefined> {
+    const record = await this.store.load(contactKey(businessNumberId, waId));
+    return record?.outbound[messageId];
+  }
+
+  /**
+   * Proactive: delivers an event from outside (e.g. `{ type: 'api.orderShipped', orderId }`) to the
+   * contact's machine, through the contact's queue; the machine decides what to send (a template when
+   * the window is closed). Starts the conversation when the contact has none. Resolves with the replies.
+   */
+  notify(businessNumberId: string, waId: string, event: EventObject): Promise<SentReply[]> {
+    if (/^(user|bot|xstate)\./.test(event.type)) {
+      return Promise.reject(new Error(`proactive event type ${event.type} is reserved: use your own prefix, e.g. api.${event.type.split('.').pop()}`));
+    }
+    const key = contactKey(businessNumberId, waId);
+    return this.runForResult(key, async () => {
+      const before = new Set<SentReply>();
+      const off = this.onReply((sent) => sent.key === key && before.add(sent));
+      try {
+        const record = await this.loadRecord(key, businessNumberId, waId);
+        await this.step(record, event, { waId }, this.clock.now());
+      } finally {
+        off();
+      }
+      return [...before];
+    });
+  }
+
+  /**
+   * Proactive: sends messages to a contact directly (not through its machine), in the contact's queue
+   * so they never interleave with its replies. Free-form messages need an open window; templates do not.
+   */
+  sendMessages(businessNumberId: string, waId: string, messages: OutboundMessage[]): Promise<SentReply[]> {
+    const key = contactKey(businessNumberId, waId);
+    return this.runForResult(key, async () => {
+      const record = await this.loadRecord(key, businessNumberId, waId);
+      const sent = await this.sendReplies(record, messages, false);
+      record.updatedAt = this.clock.now();
+      await this.store.save(record);
+      return sent;
+    });
+  }
+
+  private runForResult<T>(key: string, job: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('runtime is closed'));
+    return new Promise<T>((resolve, reject) => {
+      void this.queue.push(key, async () => {
+        try {
+          resolve(await job());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
   }
 
   async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
@@ -231,11 +306,13 @@ export class Runtime {
       record.timers = [];
     }
     const input = { contact, businessNumberId: record.businessNumberId };
-    let result: StepResult = runStep({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now });
+    const inspect = this.inspector ? { inspect: this.inspector } : {};
+    const window = { lastInboundAt: record.lastInboundAt, now };
+    let result: StepResult = withWindowInfo(window, () => runStep({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now, ...inspect }));
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       this.logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
-      result = runStep({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now });
+      result = withWindowInfo(window, () => runStep({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, ...inspect }));
     }
     if (!result.ok) {
       this.logger.error(
@@ -262,12 +339,14 @@ export class Runtime {
     return record;
   }
 
-  private async sendReplies(record: ContactRecord, replies: OutboundMessage[], causedByFailure: boolean): Promise<void> {
+  private async sendReplies(record: ContactRecord, replies: OutboundMessage[], causedByFailure: boolean): Promise<SentReply[]> {
     const provider = this.providerFor(record.businessNumberId);
+    const results: SentReply[] = [];
     for (const message of replies) {
       const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message };
       try {
-        const { messageId } = await provider.send({ businessNumberId: record.businessNumberId, to: record.waId, message });
+        // Window check, throughput limiter and retries (src/delivery); the contact's queue keeps the order.
+        const { messageId } = await this.sender.send({ businessNumberId: record.businessNumberId, to: record.waId, message, lastInboundAt: record.lastInboundAt });
         sent.messageId = messageId;
         record.outbound[messageId] = { status: 'accepted', at: this.clock.now(), type: message.type };
       } catch (error) {
@@ -293,8 +372,10 @@ export class Runtime {
         }
       }
       for (const listener of this.replyListeners) listener(sent);
+      results.push(sent);
     }
     this.pruneOutbound(record);
+    return results;
   }
 
   private async sendReadReceipt(provider: Provider, key: string, event: UserEvent): Promise<void> {

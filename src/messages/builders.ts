@@ -1,5 +1,7 @@
 import type {
   ButtonsInteractive,
+  CtaUrlInteractive,
+  LocationRequestInteractive,
   FlowInteractive,
   ListInteractive,
   InteractiveHeader,
@@ -34,6 +36,8 @@ function maxLength(field: string, value: string, max: number, min = 1): string {
 export interface CommonOptions {
   /** Quote an earlier message (shown as a reply in WhatsApp). */
   replyTo?: string;
+  /** Echoed back in this message's status webhooks (`biz_opaque_callback_data`, ≤ 512 characters). */
+  tracking?: string;
 }
 
 export interface InteractiveOptions extends CommonOptions {
@@ -43,6 +47,7 @@ export interface InteractiveOptions extends CommonOptions {
 
 function withCommon<T extends OutboundMessage>(message: T, options: CommonOptions | undefined): T {
   if (options?.replyTo) message.context = { message_id: options.replyTo };
+  if (options?.tracking !== undefined) message.biz_opaque_callback_data = maxLength('tracking', options.tracking, 512);
   return message;
 }
 
@@ -73,6 +78,7 @@ export function buttons(body: string, choices: ButtonSpec[], options?: Interacti
   const titles = new Set<string>();
   for (const [i, choice] of choices.entries()) {
     maxLength(`buttons[${i}].id`, choice.id, 256);
+    if (choice.id.trim() !== choice.id) throw new MessageLimitError(`buttons[${i}].id`, 'must not start or end with spaces', choice.id);
     maxLength(`buttons[${i}].title`, choice.title, 20);
     if (ids.has(choice.id)) throw new MessageLimitError(`buttons[${i}].id`, 'must be unique', choice.id);
     if (titles.has(choice.title)) throw new MessageLimitError(`buttons[${i}].title`, 'must be unique', choice.title);
@@ -174,4 +180,87 @@ export function document(
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, 1024);
   if (options?.filename !== undefined) media.filename = options.filename;
   return withCommon({ type: 'document', document: media }, options);
+}
+
+/** A video by public URL or uploaded media id (caption ≤ 1024 characters). */
+export function video(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
+  const media: MediaSource & { caption?: string } = { ...mediaSource('video', source) };
+  if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, 1024);
+  return withCommon({ type: 'video', video: media }, options);
+}
+
+/** An audio file or voice note by public URL or media id (no caption: WhatsApp has none for audio). */
+export function audio(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+  return withCommon({ type: 'audio', audio: { ...mediaSource('audio', source) } }, options);
+}
+
+/** A sticker (WebP) by public URL or media id. */
+export function sticker(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+  return withCommon({ type: 'sticker', sticker: { ...mediaSource('sticker', source) } }, options);
+}
+
+/** A location pin. Latitude −90…90, longitude −180…180. */
+export function location(
+  latitude: number,
+  longitude: number,
+  options?: CommonOptions & { name?: string; address?: string },
+): OutboundMessage {
+  if (!Number.isFinite(latitude) || latitude < -90 || latitude > 90) throw new MessageLimitError('latitude', 'must be between -90 and 90', latitude);
+  if (!Number.isFinite(longitude) || longitude < -180 || longitude > 180) throw new MessageLimitError('longitude', 'must be between -180 and 180', longitude);
+  const loc: { latitude: number; longitude: number; name?: string; address?: string } = { latitude, longitude };
+  if (options?.name !== undefined) loc.name = options.name;
+  if (options?.address !== undefined) loc.address = options.address;
+  return withCommon({ type: 'location', location: loc }, options);
+}
+
+/** One contact card: `name.formatted_name` is required by WhatsApp. */
+export interface ContactCard {
+  name: { formatted_name: string; first_name?: string; last_name?: string };
+  phones?: Array<{ phone: string; type?: string; wa_id?: string }>;
+  emails?: Array<{ email: string; type?: string }>;
+  urls?: Array<{ url: string; type?: string }>;
+  org?: { company?: string; department?: string; title?: string };
+  birthday?: string;
+}
+
+/** One or more contact cards. */
+export function contacts(cards: ContactCard[], options?: CommonOptions): OutboundMessage {
+  if (cards.length < 1) throw new MessageLimitError('contacts', 'must have at least 1 contact', cards.length);
+  cards.forEach((card, i) => maxLength(`contacts[${i}].name.formatted_name`, card.name?.formatted_name ?? '', 1000));
+  return withCommon({ type: 'contacts', contacts: cards.map((c) => ({ ...c }) as Record<string, unknown>) }, options);
+}
+
+/** Reacts to a message with one emoji. */
+export function reaction(messageId: string, emoji: string): OutboundMessage {
+  maxLength('reaction.message_id', messageId, 256);
+  if ([...new Intl.Segmenter().segment(emoji)].length !== 1) throw new MessageLimitError('reaction.emoji', 'must be exactly one emoji', emoji);
+  return { type: 'reaction', reaction: { message_id: messageId, emoji } };
+}
+
+/** Removes our reaction from a message (WhatsApp: the same request with an empty emoji). */
+export function removeReaction(messageId: string): OutboundMessage {
+  maxLength('reaction.message_id', messageId, 256);
+  return { type: 'reaction', reaction: { message_id: messageId, emoji: '' } };
+}
+
+/** A message with one button that opens a URL (label ≤ 20 characters, http(s) URL). */
+export function ctaUrl(body: string, label: string, url: string, options?: InteractiveOptions): OutboundMessage {
+  if (!/^https?:\/\/\S+$/.test(url)) throw new MessageLimitError('url', 'must be an http(s) URL', url);
+  const interactive: CtaUrlInteractive = {
+    type: 'cta_url',
+    body: { text: maxLength('body', body, 1024) },
+    action: { name: 'cta_url', parameters: { display_text: maxLength('display_text', label, 20), url } },
+  };
+  decorate(interactive, options);
+  return withCommon({ type: 'interactive', interactive }, options);
+}
+
+/** Asks the user to share their location (a "Send location" button); it arrives as `user.location`. */
+export function locationRequest(body: string, options?: CommonOptions): OutboundMessage {
+  const interactive: LocationRequestInteractive = {
+    type: 'location_request_message',
+    body: { text: maxLength('body', body, 1024) },
+    action: { name: 'send_location' },
+  };
+  return withCommon({ type: 'interactive', interactive }, options);
 }

@@ -1,5 +1,6 @@
 import { ProviderError } from './provider.ts';
 import type { HttpResponse } from './http-client.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 /** WhatsApp codes that mean "slow down / try again", not "this request is wrong". */
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([4, 80007, 130429, 131000, 131056]);
@@ -20,6 +21,7 @@ export function cloudError(provider: string, what: string, res: HttpResponse): P
     (typeof res.body === 'string' && res.body.slice(0, 200)) ||
     `HTTP ${res.status}`;
   const retryable = res.status === 429 || res.status >= 500 || RETRYABLE_CODES.has(code);
+  const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
   return new ProviderError(`${provider}: ${what} failed with HTTP ${res.status}, code ${code}: ${title}`, {
     provider,
     status: res.status,
@@ -27,6 +29,7 @@ export function cloudError(provider: string, what: string, res: HttpResponse): P
     title,
     retryable,
     body: res.body,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }
 

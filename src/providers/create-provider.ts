@@ -1,16 +1,42 @@
-import type { Config } from '../config.ts';
+import { defaultApiUrl, type Config } from '../config.ts';
 import { cloudApiProvider, dialog360Provider } from './cloud-api.ts';
 import { consoleProvider } from './console.ts';
+import { d7Provider } from './d7.ts';
 import type { Provider } from './provider.ts';
 
 /** The provider the configuration names. */
-export function createProvider(config: Pick<Config, 'provider' | 'token' | 'apiUrl'>): Provider {
+export function createProvider(config: Pick<Config, 'provider' | 'token' | 'apiUrl'> & { sender?: string }): Provider {
   switch (config.provider) {
     case 'cloud':
       return cloudApiProvider({ token: config.token ?? '', baseUrl: config.apiUrl });
     case '360dialog':
       return dialog360Provider({ token: config.token ?? '', baseUrl: config.apiUrl });
+    case 'd7':
+      return d7Provider({ token: config.token ?? '', sender: config.sender ?? '', baseUrl: config.apiUrl });
     case 'console':
       return consoleProvider();
   }
+}
+
+/** One process, several numbers: each number's own gateway (WHATSAPP_NUMBERS), else the default one. */
+export interface ProviderSelection {
+  /** The default provider (WHATSAPP_PROVIDER). */
+  fallback: Provider;
+  forNumber(businessNumberId: string): Provider;
+  close(): Promise<void>;
+}
+
+export function createProviderSelection(config: Pick<Config, 'provider' | 'token' | 'apiUrl' | 'sender' | 'numbers'>): ProviderSelection {
+  const fallback = createProvider(config);
+  const byNumber = new Map<string, Provider>();
+  for (const [id, n] of Object.entries(config.numbers)) {
+    byNumber.set(id, createProvider({ provider: n.provider, token: n.token, apiUrl: n.apiUrl ?? defaultApiUrl(n.provider), sender: n.sender }));
+  }
+  return {
+    fallback,
+    forNumber: (id) => byNumber.get(id) ?? fallback,
+    async close() {
+      await Promise.all([fallback, ...byNumber.values()].map((p) => p.close?.()));
+    },
+  };
 }

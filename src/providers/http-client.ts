@@ -13,6 +13,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Sent as JSON when present. */
   json?: unknown;
+  /** Return the body as bytes (a Buffer) instead of parsing it: media downloads. */
+  raw?: boolean;
 }
 
 /** What providers call to reach a gateway. Inject your own to record or fake HTTP. */
@@ -43,6 +45,7 @@ export function createHttpClient(options: { timeoutMs?: number; connections?: nu
         body = JSON.stringify(req.json);
       }
       const res = await request(req.url, { method: req.method, headers, body, dispatcher: agent });
+      if (req.raw) return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
       const text = await res.body.text();
       let parsed: unknown = text;
       if (text.length > 0) {

@@ -18,6 +18,24 @@ export interface MarkReadRequest {
   businessNumberId: string;
   /** The inbound message id to mark read. */
   messageId: string;
+  /** Also show "typing…" to the user (Cloud API / 360dialog; gone after 25 s or on the reply). */
+  typing?: boolean;
+}
+
+/** Where an inbound media file can be fetched (step 1 of a media download). */
+export interface MediaInfo {
+  id: string;
+  /** Short-lived URL; fetch it with the same credentials (`downloadMedia`). */
+  url: string;
+  mimeType?: string;
+  sha256?: string;
+  fileSize?: number;
+}
+
+/** The bytes of a media file. */
+export interface MediaFile {
+  data: Buffer;
+  contentType?: string;
 }
 
 /**
@@ -28,6 +46,10 @@ export interface Provider {
   readonly name: string;
   send(request: SendRequest): Promise<SendResult>;
   markRead(request: MarkReadRequest): Promise<void>;
+  /** Looks up an inbound media id (`user.media` events carry it). */
+  getMedia?(mediaId: string, businessNumberId?: string): Promise<MediaInfo>;
+  /** Downloads an inbound media file by id (looks the URL up first where the gateway needs it). */
+  downloadMedia?(mediaId: string, businessNumberId?: string): Promise<MediaFile>;
   /** Releases connections. */
   close?(): Promise<void>;
 }
@@ -48,6 +70,10 @@ export class ProviderError extends Error {
       title: string;
       retryable: boolean;
       body?: unknown;
+      /** The gateway's `Retry-After`, in milliseconds, when it sent one. */
+      retryAfterMs?: number;
+      /** A gateway's own error code when it is not a number (D7: `WHATSAPP_MESSAGE_NOT_EXISTS`). */
+      gatewayCode?: string;
     },
   ) {
     super(message);
@@ -57,5 +83,8 @@ export class ProviderError extends Error {
   }
   get title(): string {
     return this.details.title;
+  }
+  get retryable(): boolean {
+    return this.details.retryable;
   }
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../logger.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
+import { proactiveRouter } from '../delivery/proactive-router.ts';
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -20,6 +21,8 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   verifyToken?: string;
   /** Largest webhook body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Enables the proactive-message API (`/api/messages`), guarded by this bearer token. */
+  apiToken?: string;
 }
 
 export interface Bot {
@@ -76,6 +79,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     accepting: () => accepting,
   });
   app.use(health.routes()).use(webhook.routes()).use(webhook.allowedMethods());
+  if (options.apiToken) {
+    const api = proactiveRouter(runtime, options.apiToken);
+    app.use(api.routes()).use(api.allowedMethods());
+  }
 
   return {
     app,

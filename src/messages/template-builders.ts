@@ -1,0 +1,85 @@
+import { MessageLimitError, type CommonOptions } from './builders.ts';
+import type { MediaSource, OutboundMessage, TemplateComponent, TemplateParameter } from './outbound.ts';
+
+/**
+ * Template messages: the only kind WhatsApp delivers outside the 24-hour window. The template
+ * itself (text, placeholders, buttons) is approved in WhatsApp Manager; a send names it and fills
+ * in the parameters.
+ */
+
+/** A body/header value: plain text, or a parameter built with `currency()`, `dateTime()`, `mediaParam()`. */
+export type TemplateValue = string | TemplateParameter;
+
+export interface TemplateSpec extends CommonOptions {
+  /** Header parameter: text, or an image/video/document (`mediaParam`). */
+  header?: TemplateValue;
+  /** Body parameters, in placeholder order ({{1}}, {{2}}, …) or named (`{ name: value }`). */
+  body?: TemplateValue[] | Record<string, string>;
+  /** Button parameters by button index: quick-reply payloads, URL suffixes, copy codes. */
+  buttons?: Array<{ index: number; type: 'quick_reply' | 'url' | 'copy_code'; value: string }>;
+}
+
+const toParam = (field: string, value: TemplateValue): TemplateParameter => {
+  if (typeof value !== 'string') return value;
+  if (value.length === 0) throw new MessageLimitError(field, 'must not be empty', value);
+  return { type: 'text', text: value };
+};
+
+/** A currency parameter; `amount` is in the currency's units (e.g. 12.5 EUR), sent as `amount_1000`. */
+export function currency(amount: number, code: string, fallback: string): TemplateParameter {
+  if (!/^[A-Z]{3}$/.test(code)) throw new MessageLimitError('currency.code', 'must be an ISO 4217 code such as EUR', code);
+  if (!Number.isFinite(amount)) throw new MessageLimitError('currency.amount', 'must be a finite number', amount);
+  return { type: 'currency', currency: { fallback_value: fallback, code, amount_1000: Math.round(amount * 1000) } };
+}
+
+/** A date-time parameter (WhatsApp shows `fallback` as given). */
+export function dateTime(fallback: string): TemplateParameter {
+  if (fallback.length === 0) throw new MessageLimitError('date_time.fallback_value', 'must not be empty', fallback);
+  return { type: 'date_time', date_time: { fallback_value: fallback } };
+}
+
+/** A header media parameter. */
+export function mediaParam(kind: 'image' | 'video' | 'document', source: MediaSource, filename?: string): TemplateParameter {
+  if (kind === 'image') return { type: 'image', image: source };
+  if (kind === 'video') return { type: 'video', video: source };
+  return { type: 'document', document: filename ? { ...source, filename } : source };
+}
+
+/** A template message: `template('order_shipped', 'en', { body: ['Ada', '#1042'] })`. */
+export function template(name: string, languageCode: string, spec: TemplateSpec = {}): OutboundMessage {
+  if (!/^[a-z0-9_]{1,512}$/.test(name)) throw new MessageLimitError('template.name', 'must be 1-512 lowercase letters, digits or _', name);
+  if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(languageCode)) throw new MessageLimitError('template.language', 'must be a code such as en or en_US', languageCode);
+  const components: TemplateComponent[] = [];
+  if (spec.header !== undefined) {
+    const header = toParam('header', spec.header);
+    if (header.type === 'text' && [...header.text].length > 60) throw new MessageLimitError('header', 'must be at most 60 characters', header.text);
+    components.push({ type: 'header', parameters: [header] });
+  }
+  if (spec.body !== undefined) {
+    const parameters = Array.isArray(spec.body)
+      ? spec.body.map((v, i) => toParam(`body[${i}]`, v))
+      : Object.entries(spec.body).map(([name, v]): TemplateParameter => {
+          if (v.length === 0) throw new MessageLimitError(`body.${name}`, 'must not be empty', v);
+          return { type: 'text', text: v, parameter_name: name };
+        });
+    parameters.forEach((p, i) => {
+      if (p.type === 'text' && [...p.text].length > 1024) throw new MessageLimitError(`body[${i}]`, 'must be at most 1024 characters', p.text);
+    });
+    components.push({ type: 'body', parameters });
+  }
+  const seen = new Set<number>();
+  for (const [i, button] of (spec.buttons ?? []).entries()) {
+    if (!Number.isInteger(button.index) || button.index < 0 || button.index > 9) throw new MessageLimitError(`buttons[${i}].index`, 'must be 0-9', button.index);
+    if (seen.has(button.index)) throw new MessageLimitError(`buttons[${i}].index`, 'must be unique', button.index);
+    seen.add(button.index);
+    const parameter: TemplateParameter =
+      button.type === 'quick_reply' ? { type: 'payload', payload: button.value } : { type: 'text', text: button.value };
+    if (button.type === 'copy_code' && [...button.value].length > 15) throw new MessageLimitError(`buttons[${i}].value`, 'a copy code must be at most 15 characters', button.value);
+    components.push({ type: 'button', sub_type: button.type, index: String(button.index), parameters: [parameter] });
+  }
+  const message: OutboundMessage = { type: 'template', template: { name, language: { code: languageCode } } };
+  if (components.length) message.template.components = components;
+  if (spec.replyTo) message.context = { message_id: spec.replyTo };
+  if (spec.tracking !== undefined) message.biz_opaque_callback_data = spec.tracking;
+  return message;
+}

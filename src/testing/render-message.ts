@@ -1,0 +1,141 @@
+import type { OutboundMessage, TemplateParameter } from '../messages/outbound.ts';
+
+/** A reply button or list row the user can tap. */
+export interface Choice {
+  kind: 'button' | 'row';
+  id: string;
+  title: string;
+  description?: string;
+}
+
+/** The buttons or list rows a message offers (empty for other messages). */
+export function choicesOf(message: OutboundMessage): Choice[] {
+  if (message.type !== 'interactive') return [];
+  const i = message.interactive;
+  if (i.type === 'button') return i.action.buttons.map((b) => ({ kind: 'button', id: b.reply.id, title: b.reply.title }));
+  if (i.type === 'list') {
+    return i.action.sections.flatMap((s) =>
+      s.rows.map((r) => ({ kind: 'row' as const, id: r.id, title: r.title, ...(r.description ? { description: r.description } : {}) })),
+    );
+  }
+  return [];
+}
+
+function parameterText(p: TemplateParameter): string {
+  switch (p.type) {
+    case 'text':
+      return p.text;
+    case 'currency':
+      return p.currency.fallback_value;
+    case 'date_time':
+      return p.date_time.fallback_value;
+    case 'payload':
+      return p.payload;
+    default:
+      return `<${p.type}>`;
+  }
+}
+
+function media(source: { link?: string; id?: string }): string {
+  return source.link ?? `media ${source.id ?? '?'}`;
+}
+
+export interface RenderOptions {
+  /** Number buttons and rows (`1) FAQ`) for the terminal simulator, starting at this number. */
+  numberFrom?: number;
+}
+
+/**
+ * A message as a few readable lines: what transcripts compare, what failure messages show and what
+ * the terminal simulator prints. The first line starts with `bot: `; details are indented.
+ *
+ * ```
+ * bot: Hi Anna! How can we help you today?
+ *   [FAQ] [Open a ticket] [Talk to a person]
+ * ```
+ */
+export function renderMessage(message: OutboundMessage, options: RenderOptions = {}): string[] {
+  const lines: string[] = [];
+  const body = (text: string) => {
+    const [first = '', ...rest] = text.split('\n');
+    lines.push(`bot: ${first}`);
+    for (const line of rest) lines.push(`  ${line}`);
+  };
+  let n = options.numberFrom;
+  const label = (title: string) => (n === undefined ? `[${title}]` : `${n++}) ${title}`);
+  switch (message.type) {
+    case 'text':
+      body(message.text.body);
+      break;
+    case 'interactive': {
+      const i = message.interactive;
+      if (i.header?.type === 'text') lines.push(`bot: *${i.header.text}*`);
+      else if (i.header) lines.push(`bot: (${i.header.type} header)`);
+      if (i.body) {
+        if (lines.length > 0) lines.push(...i.body.text.split('\n').map((l) => `  ${l}`));
+        else body(i.body.text);
+      }
+      switch (i.type) {
+        case 'button':
+          lines.push(`  ${i.action.buttons.map((b) => label(b.reply.title)).join(n === undefined ? ' ' : '  ')}`);
+          break;
+        case 'list':
+          if (n === undefined) {
+            const sections = i.action.sections.map(
+              (s) => (s.title && i.action.sections.length > 1 ? `${s.title}: ` : '') + s.rows.map((r) => r.title).join(' | '),
+            );
+            lines.push(`  list [${i.action.button}]: ${sections.join('; ')}`);
+          } else {
+            lines.push(`  list [${i.action.button}]:`);
+            for (const s of i.action.sections) {
+              if (s.title && i.action.sections.length > 1) lines.push(`   ${s.title}`);
+              for (const r of s.rows) lines.push(`    ${label(r.title)}${r.description ? ` (${r.description})` : ''}`);
+            }
+          }
+          break;
+        case 'flow':
+          lines.push(`  form [${i.action.parameters.flow_cta}]`);
+          break;
+        case 'cta_url':
+          lines.push(`  link [${i.action.parameters.display_text}]: ${i.action.parameters.url}`);
+          break;
+        case 'location_request_message':
+          lines.push('  [Send location]');
+          break;
+      }
+      if (i.footer) lines.push(`  _${i.footer.text}_`);
+      break;
+    }
+    case 'template': {
+      const t = message.template;
+      const params = (t.components ?? []).flatMap((c) => c.parameters.map(parameterText));
+      lines.push(`bot: template ${t.name} (${t.language.code})${params.length ? `: ${params.join(' | ')}` : ''}`);
+      break;
+    }
+    case 'image':
+    case 'video':
+    case 'document': {
+      const m: { link?: string; id?: string; caption?: string; filename?: string } =
+        message.type === 'image' ? message.image : message.type === 'video' ? message.video : message.document;
+      lines.push(`bot: ${message.type} ${media(m)}${m.filename ? ` (${m.filename})` : ''}`);
+      if (m.caption) lines.push(...m.caption.split('\n').map((l) => `  ${l}`));
+      break;
+    }
+    case 'audio':
+    case 'sticker':
+      lines.push(`bot: ${message.type} ${media(message.type === 'audio' ? message.audio : message.sticker)}`);
+      break;
+    case 'location': {
+      const l = message.location;
+      lines.push(`bot: location ${l.latitude}, ${l.longitude}${l.name ? ` ${l.name}` : ''}${l.address ? `, ${l.address}` : ''}`);
+      break;
+    }
+    case 'reaction':
+      lines.push(`bot: reacts ${message.reaction.emoji || '(removed)'}`);
+      break;
+    case 'contacts':
+      lines.push(`bot: contact card ${JSON.stringify(message.contacts)}`);
+      break;
+  }
+  return lines;
+}
