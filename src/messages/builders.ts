@@ -45,7 +45,8 @@ export interface InteractiveOptions extends CommonOptions {
   footer?: string;
 }
 
-function withCommon<T extends OutboundMessage>(message: T, options: CommonOptions | undefined): T {
+/** Adds the options every message kind shares (reply-to context, tracking data). */
+export function withCommon<T extends OutboundMessage>(message: T, options: CommonOptions | undefined): T {
   if (options?.replyTo) message.context = { message_id: options.replyTo };
   if (options?.tracking !== undefined) message.biz_opaque_callback_data = maxLength('tracking', options.tracking, 512);
   return message;
@@ -137,6 +138,9 @@ export interface FlowInvitationSpec extends InteractiveOptions {
 /** Invites the user to fill in a WhatsApp Flow; the submission arrives as `user.flow`. */
 export function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
   if (!spec.flowId && !spec.flowName) throw new MessageLimitError('flowId', 'flowId or flowName is required', undefined);
+  if (spec.flowId && spec.flowName) throw new MessageLimitError('flowName', 'give flowId or flowName, not both', spec.flowName);
+  // WhatsApp refuses emoji in the flow's call-to-action label.
+  if (/\p{Extended_Pictographic}/u.test(spec.cta)) throw new MessageLimitError('cta', 'must not contain emoji', spec.cta);
   const parameters: FlowInteractive['action']['parameters'] = {
     flow_message_version: '3',
     flow_cta: maxLength('cta', spec.cta, 20),

@@ -95,7 +95,9 @@ export type TemplateParameter =
   | { type: 'image'; image: MediaSource }
   | { type: 'video'; video: MediaSource }
   | { type: 'document'; document: MediaSource & { filename?: string } }
-  | { type: 'payload'; payload: string };
+  | { type: 'payload'; payload: string }
+  /** A copy-code button's code (Meta calls the parameter `coupon_code`). */
+  | { type: 'coupon_code'; coupon_code: string };
 
 export type TemplateComponent =
   | { type: 'header' | 'body'; parameters: TemplateParameter[] }

@@ -10,7 +10,8 @@ import type {
   UserEvent,
   WhatsAppError,
 } from './inbound-events.ts';
-import type { DeliveryStatus, StatusUpdate } from './status-update.ts';
+import type { StatusUpdate } from './status-update.ts';
+import { mapGatewayStatus } from '../providers/gateway-status.ts';
 
 /** What one webhook POST contained, normalised. Nothing of a batch is dropped silently. */
 export interface ParsedWebhook {
@@ -49,7 +50,6 @@ export function parseTimestamp(v: unknown): number {
 }
 
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
-const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'played', 'failed'];
 
 /**
  * Parses a Cloud API webhook body (also what 360dialog relays) into events and status updates.
@@ -324,8 +324,9 @@ function parseInteractive(i: Obj, base: InboundBase): UserEvent | undefined {
 function parseStatus(s: Obj, businessNumberId: string): StatusUpdate | string {
   const messageId = str(s.id);
   if (!messageId) return 'status without a message id';
-  const status = str(s.status)?.toLowerCase() as DeliveryStatus | undefined;
-  if (!status || !DELIVERY_STATUSES.includes(status)) return `unknown status "${String(s.status)}"`;
+  // Gateways speak their own vocabularies (SENT, ERROR, EXPIRED, undeliverable…): one status model.
+  const status = mapGatewayStatus(str(s.status) ?? '');
+  if (!status) return `unknown status "${String(s.status)}"`;
   const update: StatusUpdate = {
     messageId,
     status,

@@ -1,4 +1,4 @@
-import { MessageLimitError, type CommonOptions } from './builders.ts';
+import { MessageLimitError, withCommon, type CommonOptions } from './builders.ts';
 import type { MediaSource, OutboundMessage, TemplateComponent, TemplateParameter } from './outbound.ts';
 
 /**
@@ -72,14 +72,17 @@ export function template(name: string, languageCode: string, spec: TemplateSpec 
     if (!Number.isInteger(button.index) || button.index < 0 || button.index > 9) throw new MessageLimitError(`buttons[${i}].index`, 'must be 0-9', button.index);
     if (seen.has(button.index)) throw new MessageLimitError(`buttons[${i}].index`, 'must be unique', button.index);
     seen.add(button.index);
+    // Each button kind names its parameter differently on the wire: payload, URL suffix text, coupon code.
     const parameter: TemplateParameter =
-      button.type === 'quick_reply' ? { type: 'payload', payload: button.value } : { type: 'text', text: button.value };
+      button.type === 'quick_reply'
+        ? { type: 'payload', payload: button.value }
+        : button.type === 'copy_code'
+          ? { type: 'coupon_code', coupon_code: button.value }
+          : { type: 'text', text: button.value };
     if (button.type === 'copy_code' && [...button.value].length > 15) throw new MessageLimitError(`buttons[${i}].value`, 'a copy code must be at most 15 characters', button.value);
     components.push({ type: 'button', sub_type: button.type, index: String(button.index), parameters: [parameter] });
   }
   const message: OutboundMessage = { type: 'template', template: { name, language: { code: languageCode } } };
   if (components.length) message.template.components = components;
-  if (spec.replyTo) message.context = { message_id: spec.replyTo };
-  if (spec.tracking !== undefined) message.biz_opaque_callback_data = spec.tracking;
-  return message;
+  return withCommon(message, spec);
 }

@@ -1,5 +1,5 @@
 import { cloudError, networkError, sentMessageId } from './cloud-errors.ts';
-import { createHttpClient, type HttpClient, type HttpResponse } from './http-client.ts';
+import { createHttpClient, withDecodedBody, type HttpClient, type HttpResponse } from './http-client.ts';
 import { ProviderError, type MarkReadRequest, type MediaFile, type MediaInfo, type Provider, type SendRequest, type SendResult } from './provider.ts';
 
 export const CLOUD_API_DEFAULT_URL = 'https://graph.facebook.com/v23.0';
@@ -81,8 +81,7 @@ function createCloudStyleProvider(dialect: Dialect, options: CloudApiOptions): P
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
-        if (Buffer.isBuffer(res.body)) res = { ...res, body: res.body.toString('utf8') };
-        throw cloudError(dialect.name, what, res);
+        throw cloudError(dialect.name, what, withDecodedBody(res));
       }
       return res;
     }

@@ -23,6 +23,8 @@ const paramText = (p: TemplateParameter): string | undefined => {
       return p.date_time.fallback_value;
     case 'payload':
       return p.payload;
+    case 'coupon_code':
+      return p.coupon_code;
     default:
       return undefined;
   }

@@ -1,4 +1,4 @@
-import { createHttpClient, type HttpClient, type HttpResponse } from './http-client.ts';
+import { createHttpClient, withDecodedBody, type HttpClient, type HttpResponse } from './http-client.ts';
 import { networkError } from './cloud-errors.ts';
 import { d7Content, D7UnsupportedError } from './d7-content.ts';
 import { ProviderError, type MarkReadRequest, type MediaFile, type Provider, type SendRequest, type SendResult } from './provider.ts';
@@ -64,8 +64,7 @@ export function d7Provider(options: D7Options): Provider {
       throw networkError('d7', what, cause);
     }
     if (res.status < 200 || res.status >= 300) {
-      if (Buffer.isBuffer(res.body)) res = { ...res, body: res.body.toString('utf8') };
-      throw d7Error(what, res);
+      throw d7Error(what, withDecodedBody(res));
     }
     return res;
   }

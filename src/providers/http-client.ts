@@ -46,21 +46,28 @@ export function createHttpClient(options: { timeoutMs?: number; connections?: nu
       }
       const res = await request(req.url, { method: req.method, headers, body, dispatcher: agent });
       if (req.raw) return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
-      const text = await res.body.text();
-      let parsed: unknown = text;
-      if (text.length > 0) {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text for the error message
-        }
-      } else {
-        parsed = null;
-      }
-      return { status: res.statusCode, headers: res.headers, body: parsed };
+      return { status: res.statusCode, headers: res.headers, body: parseBodyText(await res.body.text()) };
     },
     async close() {
       await agent.close();
     },
   };
+}
+
+/** A response body as JSON when it is JSON, else the text (kept for error messages); empty → null. */
+export function parseBodyText(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A raw (media download) answer that turned out to be an error: its bytes are the gateway's error
+ * JSON or text, so decode them for the error mapping.
+ */
+export function withDecodedBody(res: HttpResponse): HttpResponse {
+  return Buffer.isBuffer(res.body) ? { ...res, body: parseBodyText(res.body.toString('utf8')) } : res;
 }

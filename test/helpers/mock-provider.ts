@@ -9,6 +9,21 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** One scripted answer: JSON (or a Buffer sent as bytes), with optional headers. */
+export interface MockAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface MockProviderOptions {
+  /**
+   * Answers requests the test cares about (media lookups, D7 paths, redirects); returning
+   * undefined falls back to the scripted `failNext` answers, then the Cloud API defaults.
+   */
+  answer?: (request: RecordedRequest, baseUrl: string) => MockAnswer | undefined;
+}
+
 export interface MockProvider {
   url: string;
   requests: RecordedRequest[];
@@ -17,7 +32,7 @@ export interface MockProvider {
   /** Message ids marked read. */
   reads(): string[];
   /** Next responses to give (status, body), consumed in order; then 200 defaults. */
-  failNext(...responses: Array<{ status: number; body: unknown }>): void;
+  failNext(...responses: MockAnswer[]): void;
   /** Resolves once at least `count` requests arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -27,9 +42,10 @@ export interface MockProvider {
  * A Cloud API stand-in on loopback: records every request and answers like Meta
  * (`{"messages":[{"id":"wamid.out.N"}]}` for sends, `{"success":true}` for read receipts).
  */
-export async function startMockProvider(): Promise<MockProvider> {
+export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
   const requests: RecordedRequest[] = [];
-  const scripted: Array<{ status: number; body: unknown }> = [];
+  const scripted: MockAnswer[] = [];
+  let baseUrl = '';
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   let counter = 0;
   const server: Server = createServer((req, res) => {
@@ -43,15 +59,17 @@ export async function startMockProvider(): Promise<MockProvider> {
       } catch {
         // keep text
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      const next = scripted.shift();
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      requests.push(recorded);
+      const next = options.answer?.(recorded, baseUrl) ?? scripted.shift();
       const isRead = typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'read';
-      const answer = next ?? {
+      const answer: MockAnswer = next ?? {
         status: 200,
         body: isRead ? { success: true } : { messaging_product: 'whatsapp', messages: [{ id: `wamid.out.${++counter}` }] },
       };
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      const bytes = Buffer.isBuffer(answer.body);
+      res.writeHead(answer.status, { 'content-type': bytes ? 'application/octet-stream' : 'application/json', ...answer.headers });
+      res.end(bytes ? answer.body : JSON.stringify(answer.body));
       for (const waiter of [...waiters]) {
         if (requests.length >= waiter.count) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -63,8 +81,9 @@ export async function startMockProvider(): Promise<MockProvider> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     requests,
     sends: () =>
       requests.filter((r) => (r.body as { status?: unknown } | null)?.status !== 'read') as Array<
