@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createProviderSelection, type ProviderSelection } from '../../src/providers/create-provider.ts';
+import { consoleProvider } from '../../src/providers/console.ts';
+import { createProvider, createProviderSelection, type ProviderSelection } from '../../src/providers/create-provider.ts';
 import { createBot, type Bot } from '../../src/server/create-bot.ts';
 import { startMockProvider, type MockAnswer, type MockProvider, type RecordedRequest } from '../helpers/mock-provider.ts';
 import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
@@ -90,6 +91,37 @@ describe('several business numbers on different gateways in one process (WHATSAP
     ]));
     // The D7 send id is what statuses are tracked under.
     expect(await bot.runtime.messageStatus(D7_NUMBER.phoneNumberId, '222', 'd7-req-1')).toMatchObject({ status: 'accepted', type: 'text' });
+  });
+
+  it('answers 400 to a body that is not a Cloud API envelope (the documented D7 gap) and sends nothing', async () => {
+    const before = d7.requests.length;
+    const res = await postWebhook(url, { from: '222', message: { type: 'TEXT', text: 'hi' } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/not a WhatsApp webhook/);
+    await bot.runtime.idle();
+    expect(d7.requests.length).toBe(before);
+  });
+});
+
+describe('createProvider', () => {
+  it.each([
+    ['cloud', 'cloud'],
+    ['360dialog', '360dialog'],
+    ['d7', 'd7'],
+    ['console', 'console'],
+  ] as const)('WHATSAPP_PROVIDER=%s gives the %s adapter', async (name, expected) => {
+    const provider = createProvider({ provider: name, token: 't', apiUrl: 'http://127.0.0.1:9', sender: '971500000002' });
+    expect(provider.name).toBe(expected);
+    await provider.close?.();
+  });
+
+  it('the console provider prints what would be sent and makes up ids', async () => {
+    const lines: string[] = [];
+    const provider = consoleProvider((line) => lines.push(line));
+    const { messageId } = await provider.send({ businessNumberId: 'N1', to: '42', message: { type: 'text', text: { body: 'hi' } } });
+    await provider.markRead({ businessNumberId: 'N1', messageId: 'wamid.in' });
+    expect(messageId).toMatch(/^console\./);
+    expect(lines).toEqual(['→ 42 (from N1): {"type":"text","text":{"body":"hi"}}', '✓ read wamid.in']);
   });
 });
 
