@@ -14,13 +14,17 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
  */
 export function cloudError(provider: string, what: string, res: HttpResponse): ProviderError {
   const error = isObj(res.body) && isObj(res.body.error) ? res.body.error : undefined;
+  // 360dialog's own errors (bad key, blocked endpoint) come as {"meta":{"http_code","developer_message"}}.
+  const meta = isObj(res.body) && isObj(res.body.meta) ? res.body.meta : undefined;
   const code = typeof error?.code === 'number' ? error.code : res.status;
   const title =
     (typeof error?.message === 'string' && error.message) ||
     (typeof error?.error_user_title === 'string' && error.error_user_title) ||
+    (typeof meta?.developer_message === 'string' && meta.developer_message) ||
     (typeof res.body === 'string' && res.body.slice(0, 200)) ||
     `HTTP ${res.status}`;
-  const retryable = res.status === 429 || res.status >= 500 || RETRYABLE_CODES.has(code);
+  // Meta marks some errors `is_transient`: trying again later can succeed whatever the code.
+  const retryable = res.status === 429 || res.status >= 500 || RETRYABLE_CODES.has(code) || error?.is_transient === true;
   const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
   return new ProviderError(`${provider}: ${what} failed with HTTP ${res.status}, code ${code}: ${title}`, {
     provider,

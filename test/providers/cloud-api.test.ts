@@ -147,12 +147,18 @@ describe.each(GATEWAYS)('$name provider against a mock gateway on loopback', (ga
     expect(error.details).toMatchObject({ code, status, retryable, retryAfterMs: 3000 });
   });
 
+  it('treats an error Meta marks is_transient as retryable', async () => {
+    mock.failNext({ status: 400, body: { error: { message: 'Temporary issue', code: 2, is_transient: true } } });
+    const error = (await provider.send({ businessNumberId: NUMBER, to: TO, message: OUTBOUND_KINDS[0]!.message }).catch((e: unknown) => e)) as ProviderError;
+    expect(error.details).toMatchObject({ code: 2, title: 'Temporary issue', retryable: true });
+  });
+
   it('maps a gateway-level error without Meta JSON (HTTP status as code; 5xx retryable)', async () => {
     mock.failNext({ status: 502, body: 'Bad gateway' }, { status: 401, body: { meta: { http_code: 401, developer_message: 'Invalid api_key' } } });
     const first = (await provider.send({ businessNumberId: NUMBER, to: TO, message: OUTBOUND_KINDS[0]!.message }).catch((e: unknown) => e)) as ProviderError;
     const second = (await provider.send({ businessNumberId: NUMBER, to: TO, message: OUTBOUND_KINDS[0]!.message }).catch((e: unknown) => e)) as ProviderError;
     expect(first.details).toMatchObject({ code: 502, title: 'Bad gateway', retryable: true });
-    expect(second.details).toMatchObject({ code: 401, retryable: false });
+    expect(second.details).toMatchObject({ code: 401, title: 'Invalid api_key', retryable: false });
   });
 });
 
