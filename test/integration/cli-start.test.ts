@@ -114,3 +114,52 @@ describe('chartbot start (the npm start contract)', () => {
     expect(bot.output()).toContain('WHATSAPP_PROVIDER=cloud needs WHATSAPP_TOKEN');
   });
 });
+
+describe('chartbot start with D7, per-number gateways and the proactive API (issue 4 variables)', () => {
+  const dirs: string[] = [];
+  const mocks: MockProvider[] = [];
+  afterEach(async () => {
+    for (const m of mocks.splice(0)) await m.close();
+    for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  });
+
+  it('WHATSAPP_PROVIDER=d7 + WHATSAPP_SENDER, WHATSAPP_NUMBERS and CHARTBOT_API_TOKEN work from the environment', async () => {
+    const d7 = await startMockProvider({
+      answer: (r) => (r.path === '/whatsapp/v2/send' ? { status: 200, body: { request_id: 'd7-req-1' } } : { status: 200, body: {} }),
+    });
+    const cloud = await startMockProvider();
+    mocks.push(d7, cloud);
+    const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const bot = startChartbot({
+      PORT: String(port),
+      WHATSAPP_PROVIDER: 'd7',
+      WHATSAPP_TOKEN: 'd7-token',
+      WHATSAPP_SENDER: '971500000002',
+      WHATSAPP_API_URL: d7.url,
+      WHATSAPP_NUMBERS: JSON.stringify({ '777': { provider: 'cloud', token: 'meta-token', apiUrl: `${cloud.url}/v23.0` } }),
+      CHARTBOT_API_TOKEN: 'api-secret',
+      CHARTBOT_THROUGHPUT_MPS: '20',
+      CHARTBOT_DATA_DIR: dataDir,
+      FLOWS_DIR: './flows',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, bot.child, bot.output);
+
+    const send = (businessNumberId: string, token = 'api-secret') =>
+      fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ businessNumberId, to: '4930', messages: [{ type: 'template', template: { name: 'hello', language: { code: 'en' } } }] }),
+      });
+    expect((await send('106540352242922', 'wrong')).status).toBe(401);
+    expect(await (await send('106540352242922')).json()).toEqual({ results: [{ messageId: 'd7-req-1', type: 'template' }] });
+    expect(await (await send('777')).json()).toEqual({ results: [{ messageId: 'wamid.out.1', type: 'template' }] });
+    expect(d7.requests[0]?.body).toMatchObject({ messages: [{ originator: '971500000002', content: { message_type: 'TEMPLATE' } }] });
+    expect(cloud.requests[0]).toMatchObject({ path: '/v23.0/777/messages', headers: { authorization: 'Bearer meta-token' } });
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  });
+});
