@@ -24,6 +24,8 @@ interface Dialect {
   headers(token: string): Record<string, string>;
   /** Where to fetch the file a media lookup pointed at (360dialog proxies Meta's host). */
   downloadUrl(mediaUrl: string, base: string): string;
+  /** Meta checks a media id against `?phone_number_id=`; 360dialog's key already names the number. */
+  mediaLookupChecksNumber: boolean;
 }
 
 const cloudDialect: Dialect = {
@@ -32,6 +34,7 @@ const cloudDialect: Dialect = {
   path: (id) => `/${encodeURIComponent(id)}/messages`,
   headers: (token) => ({ authorization: `Bearer ${token}` }),
   downloadUrl: (mediaUrl) => mediaUrl,
+  mediaLookupChecksNumber: true,
 };
 
 const dialog360Dialect: Dialect = {
@@ -44,6 +47,7 @@ const dialog360Dialect: Dialect = {
     const meta = new URL(mediaUrl);
     return new URL(meta.pathname + meta.search, base.endsWith('/') ? base : base + '/').toString();
   },
+  mediaLookupChecksNumber: false,
 };
 
 type Obj = Record<string, unknown>;
@@ -88,7 +92,7 @@ function createCloudStyleProvider(dialect: Dialect, options: CloudApiOptions): P
   }
 
   async function getMedia(mediaId: string, businessNumberId?: string): Promise<MediaInfo> {
-    const query = businessNumberId ? `?phone_number_id=${encodeURIComponent(businessNumberId)}` : '';
+    const query = businessNumberId && dialect.mediaLookupChecksNumber ? `?phone_number_id=${encodeURIComponent(businessNumberId)}` : '';
     const res = await get('media lookup', `${base}/${encodeURIComponent(mediaId)}${query}`, false);
     const body = isObj(res.body) ? res.body : {};
     if (typeof body.url !== 'string') {

@@ -15,7 +15,7 @@ const IMAGE_BYTES = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 function mediaAnswers(mediaUrl: (base: string) => string) {
   return (request: RecordedRequest, base: string): MockAnswer | undefined => {
     if (request.method !== 'GET') return undefined;
-    if (request.path.startsWith('/v23.0/555?') || request.path.startsWith('/555?')) {
+    if (request.path.startsWith('/v23.0/555?') || request.path === '/555') {
       return {
         status: 200,
         body: { messaging_product: 'whatsapp', url: mediaUrl(base), mime_type: 'image/jpeg', sha256: 'abc', file_size: '7', id: '555' },
@@ -60,7 +60,7 @@ const GATEWAYS: Gateway[] = [
     foreignHeader: 'authorization',
     // Meta's host does not accept the 360dialog key: the same path and query go to 360dialog's host.
     mediaUrl: () => 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=555&hash=x',
-    lookupPath: `/555?phone_number_id=${NUMBER}`,
+    lookupPath: '/555',
     downloadPath: '/whatsapp_business/attachments/?mid=555&hash=x',
   },
 ];
