@@ -1,0 +1,15 @@
+/**
+ * chartbot/testing: conversation tests over the production runtime, with a fake clock, transcript
+ * tests, coverage of the conversation graph, and flow graphs.
+ */
+export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, type TestBotOptions, type FlowSource } from './test-bot.ts';
+export { TestContact, type Offer } from './test-contact.ts';
+export { ConversationAssertionError } from './conversation-log.ts';
+export type { BotMessage, ReplyExpectation } from './bot-message.ts';
+export { CoverageRecorder, formatCoverage, type CoverageReport } from './coverage.ts';
+export { FakeClock } from './fake-clock.ts';
+export { recordingProvider, type RecordingProvider, type RecordedSend } from './recording-provider.ts';
+export { parseDuration, formatDuration, type Duration } from './duration.ts';
+export { renderMessage, choicesOf, type Choice, type RenderOptions } from './render-message.ts';
+export { describeFlow, toMermaid, toDot, type FlowGraph, type StateInfo, type TransitionInfo } from './flow-graph.ts';
+export type { OrderLine, LocationShare, MediaShare, MediaKindSent, ContactCard as SharedContactCard } from './simulated-messages.ts';
