@@ -4,7 +4,9 @@ import type { BotMessage } from './bot-message.ts';
 export type LogEntry =
   | { kind: 'user'; line: string }
   | { kind: 'bot'; message: BotMessage }
-  | { kind: 'wait'; line: string };
+  | { kind: 'wait'; line: string }
+  /** A delivery status WhatsApp reported for a bot message (`status: read`). */
+  | { kind: 'status'; line: string };
 
 /** The transcript text of a conversation: `user: …` lines, `bot: …` blocks, `wait: 10m` jumps. */
 export function renderLog(entries: readonly LogEntry[]): string {

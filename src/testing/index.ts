@@ -13,3 +13,4 @@ export { parseDuration, formatDuration, type Duration } from './duration.ts';
 export { renderMessage, choicesOf, type Choice, type RenderOptions } from './render-message.ts';
 export { describeFlow, toMermaid, toDot, type FlowGraph, type StateInfo, type TransitionInfo } from './flow-graph.ts';
 export type { OrderLine, LocationShare, MediaShare, MediaKindSent, ContactCard as SharedContactCard } from './simulated-messages.ts';
+export { chartbotMatchers, type ChartbotMatchers } from './matchers.ts';

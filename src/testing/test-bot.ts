@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
@@ -72,6 +73,8 @@ export class TestBot {
   private readonly contacts = new Map<string, TestContact>();
   private readonly snapshots = new Map<string, RootSnapshot>();
   private messageCounter = 0;
+  /** Distinguishes this bot's message ids from earlier runs on the same store (which de-duplicates by id). */
+  private readonly runId = randomUUID().slice(0, 8);
   private readonly driver: ContactDriver;
 
   private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string) {
@@ -173,7 +176,7 @@ export class TestBot {
   }
 
   private async sendMessage(contact: TestContact, body: Parameters<ContactDriver['sendMessage']>[1]): Promise<string> {
-    const messageId = `wamid.user.${++this.messageCounter}`;
+    const messageId = `wamid.user.${this.runId}.${++this.messageCounter}`;
     const envelope = webhookEnvelope({
       businessNumberId: contact.businessNumberId,
       displayPhoneNumber: DISPLAY_NUMBER,

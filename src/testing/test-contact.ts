@@ -137,6 +137,9 @@ export class TestContact {
   /** WhatsApp reports a delivery status for a bot message (default: the last one), as a status webhook. */
   async reportStatus(status: 'sent' | 'delivered' | 'read' | 'failed', to: BotMessage | undefined = this.lastMessage, error?: { code: number; title: string }): Promise<void> {
     if (to?.messageId === undefined) this.fail(`cannot report "${status}": the bot has sent no message`);
+    const line = `status: ${status}${error ? ` (#${error.code} ${error.title})` : ''}`;
+    this.startTurn(line);
+    this.log.push({ kind: 'status', line });
     await this.driver.sendStatus(this, to.messageId, status, error);
   }
 
