@@ -14,3 +14,6 @@ export { renderMessage, choicesOf, type Choice, type RenderOptions } from './ren
 export { describeFlow, toMermaid, toDot, type FlowGraph, type StateInfo, type TransitionInfo } from './flow-graph.ts';
 export type { OrderLine, LocationShare, MediaShare, MediaKindSent, ContactCard as SharedContactCard } from './simulated-messages.ts';
 export { chartbotMatchers, type ChartbotMatchers } from './matchers.ts';
+export { parseTranscript, TranscriptSyntaxError, type Transcript, type TranscriptStep } from './transcript-format.ts';
+export { runTranscript, expectTranscript, conversationDiff, TranscriptMismatchError, type TranscriptOptions, type TranscriptResult } from './transcript-runner.ts';
+export { performAction, ACTION_USAGE, TRANSCRIPT_PHRASES, type ActionVerb } from './user-actions.ts';

@@ -118,12 +118,13 @@ export class TestContact {
   /** The user sends an image, video, voice note or audio, document or sticker. */
   sendMedia(kind: MediaKindSent, media: MediaShare = {}): Promise<void> {
     const detail = media.filename ?? media.caption ?? '';
-    return this.act(`user sends ${kind}:${detail ? ` ${detail}` : ''}`, mediaBody(kind, media));
+    const what = kind === 'audio' && media.voice ? 'voice' : kind;
+    return this.act(`user sends ${what}:${detail ? ` ${detail}` : ''}`, mediaBody(kind, media));
   }
 
   /** The user shares one or more contact cards. */
   shareContacts(cards: ContactCard[]): Promise<void> {
-    const line = cards.map((c) => [c.name, c.phone].filter(Boolean).join(' ')).join(', ');
+    const line = cards.map((c) => [c.name, c.phone].filter(Boolean).join(' ')).join('; ');
     return this.act(`user sends contact: ${line}`, contactsBody(cards));
   }
 

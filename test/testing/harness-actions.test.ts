@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chartbotMatchers, ConversationAssertionError, createTestBot, type TestBot, type TestContact } from 'chartbot/testing';
+import { text } from 'chartbot';
 import everyKind from './fixtures/every-kind-flow.ts';
 
 expect.extend(chartbotMatchers);
@@ -65,7 +66,7 @@ describe('simulated user actions reach the flow as the production parser deliver
       'user shares location: 52.52, 13.405 Berlin',
       'user sends image: my receipt',
       'user sends document: invoice.pdf',
-      'user sends audio:',
+      'user sends voice:',
       'user sends video:',
       'user sends sticker:',
       'user sends contact: Jane Doe +4915550099',
@@ -170,12 +171,20 @@ describe('read receipts, statuses and send failures', () => {
     expect(user.statusOf(user.messages[0])).toBe('failed');
   });
 
-  it('after 24 hours of silence free-form replies are refused locally and shown as not sent', async () => {
+  it('after 24 hours of silence free-form messages are refused locally and the transcript shows it', async () => {
     await user.send('hi');
     await bot.advance('25h');
-    await bot.runtime.notify(bot.businessNumberId, user.waId, { type: 'api.ping' });
+    await bot.runtime.sendMessages(bot.businessNumberId, user.waId, [text('Still there?')]);
     await bot.runtime.idle();
-    expect(bot.provider.sends).toHaveLength(1); // only the first reply reached the provider
+    expect(bot.provider.sends).toHaveLength(1); // only the answer to "hi" reached the provider
+    expect(user.messages[1]?.rendered).toMatch(/^bot: Still there\?\n {2}\(not sent: #131047 Re-engagement message/);
+    expect(user.messages[1]?.error?.code).toBe(131047);
+  });
+
+  it('a provider refusal becomes bot.failed for the flow', async () => {
+    bot.provider.failNext(1, { code: 131026, title: 'Message undeliverable' });
+    await user.send('hi');
+    expect(user.transcript).toBe(['user: hi', 'bot: text hi', '  (not sent: #131026 Message undeliverable)', 'bot: failed 131026'].join('\n'));
   });
 });
 
