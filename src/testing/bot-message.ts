@@ -1,7 +1,7 @@
 import type { SentReply } from '../conversation/runtime.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { ProviderError } from '../providers/provider.ts';
-import { choicesOf, renderMessage, type Choice } from './render-message.ts';
+import { choicesOf, renderMessage, type Choice, type RenderOptions } from './render-message.ts';
 
 /** One message the bot sent to a contact, as a test sees it. */
 export interface BotMessage {
@@ -39,10 +39,15 @@ function mainText(message: OutboundMessage): string {
   }
 }
 
-/** Renders a failed send so that it shows in transcripts (a silent failure would hide the bug). */
-export function toBotMessage(sent: Pick<SentReply, 'message' | 'messageId' | 'error'>): BotMessage {
-  const lines = renderMessage(sent.message);
+/** A message's rendering plus, for a failed send, why (a silent failure would hide the bug). */
+export function renderSent(sent: Pick<SentReply, 'message' | 'error'>, options: RenderOptions = {}): string[] {
+  const lines = renderMessage(sent.message, options);
   if (sent.error) lines.push(`  (not sent: #${sent.error.code} ${sent.error.title})`);
+  return lines;
+}
+
+export function toBotMessage(sent: Pick<SentReply, 'message' | 'messageId' | 'error'>): BotMessage {
+  const lines = renderSent(sent);
   return {
     message: sent.message,
     text: mainText(sent.message),

@@ -7,7 +7,7 @@ import { Runtime } from '../conversation/runtime.ts';
 import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
 import type { Logger } from '../logger.ts';
 import { parseWebhook } from '../messages/parse-webhook.ts';
-import { contactKey } from '../store/contact-record.ts';
+import { contactKey, emptyRecord } from '../store/contact-record.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
 import { memoryStore } from '../store/memory-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
@@ -37,6 +37,8 @@ export interface TestBotOptions {
   /** Automatic read receipts, as `CHARTBOT_MARK_READ` (default true). */
   markRead?: boolean;
   delivery?: DeliveryOptions;
+  /** Name of the catch-all flow when several could serve every number (as `CHARTBOT_FLOW`). */
+  defaultFlow?: string;
   /** Add this bot's coverage to a shared recorder (e.g. one per test file or suite). */
   coverage?: CoverageRecorder;
   logger?: Logger;
@@ -110,7 +112,7 @@ export class TestBot {
     const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
     if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
     const flows = await Promise.all(sources.map(resolveFlow));
-    const registry = createFlowRegistry(flows);
+    const registry = createFlowRegistry(flows, options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
     const clock = new FakeClock(options.startAt);
     const provider = recordingProvider();
     const coverage = options.coverage ?? new CoverageRecorder();
@@ -142,6 +144,15 @@ export class TestBot {
       this.contacts.set(key, contact);
     }
     return contact;
+  }
+
+  /** Starts the contact's conversation over: its state, timers and history are forgotten. */
+  async reset(contact: TestContact): Promise<void> {
+    const key = contactKey(contact.businessNumberId, contact.waId);
+    await this.runtime.idle();
+    await this.runtime.store.save(emptyRecord(contact.businessNumberId, contact.waId));
+    this.snapshots.delete(key);
+    await contact.refresh();
   }
 
   /**

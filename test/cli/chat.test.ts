@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chartbot-chat-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('chartbot chat with piped stdin', () => {
+  it('numbers buttons and rows, picks by number, runs commands and survives mistakes', async () => {
+    const input = ['hi', '1', '2', '/state', '9', '/tap Refund', '/order 2 x mug @ 12.5 EUR', '/wait 10m', '/context', '/frobnicate', '/quit', 'never read'].join('\n');
+    const run = await runCli(['chat', 'flows/support.ts', '--no-persist', '--name', 'Ada'], input);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        'chartbot chat: support (new conversation); /help lists commands',
+        'you> hi',
+        'bot: Hi Ada! How can we help you today?',
+        '  1) FAQ  2) Open a ticket  3) Talk to a person',
+        'you> 1',
+        'bot: Here are the questions we get most often.',
+        '  list [See questions]:',
+        '    1) Opening hours',
+        '    2) Shipping times',
+        '    3) Returns',
+        'you> 2',
+        'bot: Orders ship within 2 working days; delivery takes 3-5 days.',
+        'bot: Hi Ada! How can we help you today?',
+        '  1) FAQ  2) Open a ticket  3) Talk to a person',
+        'you> /state',
+        'state: menu',
+        'you> 9',
+        '! choose 1-3 (or type a message)',
+        'you> /tap Refund',
+        '! cannot tap "Refund": the bot\'s last interactive message offered the buttons: [FAQ] (id faq), [Open a ticket] (id ticket), [Talk to a person] (id human)',
+        '!   bot: Hi Ada! How can we help you today?',
+        '!     [FAQ] [Open a ticket] [Talk to a person]',
+        'you> /order 2 x mug @ 12.5 EUR',
+        "bot: Thanks for your order! 2 items, total 25.00 EUR. We'll send you a confirmation when it ships.",
+        'you> /wait 10m',
+        '(10m later)',
+        'bot: Are you still there, Ada? Reply anything to continue.',
+        'you> /context',
+        '{',
+        '  "name": "Ada",',
+        '  "tickets": 0',
+        '}',
+        'you> /frobnicate',
+        '! unknown command /frobnicate: /help lists commands',
+        'you> /quit',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the conversation between runs, and /reset and --no-persist start over', async () => {
+    const data = join(dir, 'state');
+    const first = await runCli(['chat', 'flows/support.ts', '--data', data], 'hi\n/tap ticket\n');
+    expect(first.stdout).toContain('form [Open the form]');
+    const second = await runCli(['chat', 'flows/support.ts', '--data', data], '/flow {"subject":"Lamp"}\n/state\n/reset\n/state\n');
+    expect(second.stdout).toContain(
+      "chartbot chat: support (continuing in state ticket); /help lists commands\n(the bot's last message)\nbot: Tell us what happened",
+    );
+    expect(second.stdout).toContain('bot: Ticket T-1 is open: "Lamp". We will reply here within one working day.');
+    expect(second.stdout).toContain('you> /state\nstate: menu\n');
+    expect(second.stdout).toContain('(conversation reset: the next message starts over)\nyou> /state\nstate: (not started)\n');
+    const memoryOnly = await runCli(['chat', 'flows/support.ts', '--data', data, '--no-persist'], '/state\n');
+    expect(memoryOnly.stdout).toContain('(new conversation)');
+  });
+});
