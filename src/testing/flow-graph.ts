@@ -43,7 +43,8 @@ function guardLabel(guard: unknown): string | undefined {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
     const source = guard.toString();
-    const arrow = /=>\s*([\s\S]+)$/.exec(source)?.[1]?.trim().replace(/\s+/g, ' ');
+    // Compact form (no spaces next to punctuation): tsx and vitest print the same function differently.
+    const arrow = /=>\s*([\s\S]+)$/.exec(source)?.[1]?.trim().replace(/\s+/g, ' ').replace(/ ?([^\w\s$]) ?/g, '$1');
     if (arrow && arrow.length <= 60 && !arrow.startsWith('{')) return arrow;
     return guard.name && guard.name !== 'guard' ? guard.name : 'guard';
   }

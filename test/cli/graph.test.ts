@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { toMermaid } from 'chartbot/testing';
+import { supportMachine } from '../../flows/support.ts';
 import { runCli } from './run-cli.ts';
 
 describe('chartbot graph', () => {
@@ -14,6 +16,8 @@ describe('chartbot graph', () => {
     expect(lines).toContain('  handover : tag handover');
     expect(lines).toContain('  closed --> [*]');
     expect(lines).toContain('  note right of start : in any state - user.order → stays');
+    // Guard labels come from the guards' source; the CLI (tsx) and vitest must print the same graph.
+    expect(run.stdout).toBe(toMermaid(supportMachine));
   });
 
   it('--format dot prints Graphviz; an unknown format is refused', async () => {
