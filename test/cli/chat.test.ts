@@ -1,16 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
+import { tempDirForFile } from '../helpers/temp-dir.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'chartbot-chat-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = tempDirForFile('chartbot-chat-');
 
 describe('chartbot chat with piped stdin', () => {
   it('numbers buttons and rows, picks by number, runs commands and survives mistakes', async () => {
@@ -61,7 +54,7 @@ describe('chartbot chat with piped stdin', () => {
   });
 
   it('keeps the conversation between runs, and /reset and --no-persist start over', async () => {
-    const data = join(dir, 'state');
+    const data = join(temp.path(), 'state');
     const first = await runCli(['chat', 'flows/support.ts', '--data', data], 'hi\n/tap ticket\n');
     expect(first.stdout).toContain('form [Open the form]');
     const second = await runCli(['chat', 'flows/support.ts', '--data', data], '/flow {"subject":"Lamp"}\n/state\n/reset\n/state\n');

@@ -1,16 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
+import { tempDirForFile } from '../helpers/temp-dir.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'chartbot-cli-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = tempDirForFile('chartbot-cli-test-');
 
 describe('chartbot test', () => {
   it('plays the example transcripts, exits 0 and reports coverage with the states and transitions never exercised', async () => {
@@ -23,7 +17,7 @@ describe('chartbot test', () => {
   });
 
   it('a failing transcript prints the conversation diff and exits 1', async () => {
-    const file = join(dir, 'wrong.transcript');
+    const file = join(temp.path(), 'wrong.transcript');
     await writeFile(file, 'name: Ida\n\nuser: hi\nbot: Good morning Ida\n');
     const run = await runCli(['test', file, '--flow', resolve('flows/support.ts')]);
     expect(run.code).toBe(1);
@@ -34,12 +28,12 @@ describe('chartbot test', () => {
   });
 
   it('exits 2 when there is nothing to run', async () => {
-    await mkdir(join(dir, 'empty'));
-    const empty = await runCli(['test', join(dir, 'empty')]);
+    await mkdir(join(temp.path(), 'empty'));
+    const empty = await runCli(['test', join(temp.path(), 'empty')]);
     expect(empty.code).toBe(2);
-    expect(empty.stdout).toBe(`chartbot test: no .transcript files in ${join(dir, 'empty')}\n`);
-    const missing = await runCli(['test', join(dir, 'missing')]);
+    expect(empty.stdout).toBe(`chartbot test: no .transcript files in ${join(temp.path(), 'empty')}\n`);
+    const missing = await runCli(['test', join(temp.path(), 'missing')]);
     expect(missing.code).toBe(2);
-    expect(missing.stdout).toBe(`chartbot test: ${join(dir, 'missing')}: no such file or folder\n`);
+    expect(missing.stdout).toBe(`chartbot test: ${join(temp.path(), 'missing')}: no such file or folder\n`);
   });
 });

@@ -1,20 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectTranscript, parseTranscript, runTranscript, TranscriptMismatchError, TranscriptSyntaxError } from 'chartbot/testing';
+import { tempDirForFile } from '../helpers/temp-dir.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'chartbot-transcripts-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = tempDirForFile('chartbot-transcripts-');
 
 const support = resolve('flows/support.ts');
 async function transcriptFile(name: string, body: string): Promise<string> {
-  const file = join(dir, name);
+  const file = join(temp.path(), name);
   await writeFile(file, `flow: ${support}\nname: Anna\n\n${body}`);
   return file;
 }
@@ -66,7 +60,7 @@ describe('transcript runner', () => {
   });
 
   it('a transcript without a flow line needs the flow as an option', async () => {
-    const file = join(dir, 'noflow.transcript');
+    const file = join(temp.path(), 'noflow.transcript');
     await writeFile(file, 'user: hi\nbot: Hi there! How can we help you today?\n  [FAQ] [Open a ticket] [Talk to a person]\n');
     await expect(runTranscript(file)).rejects.toThrow('no flow: add a "flow: <path>" line at the top or pass { flow }');
     expect((await runTranscript(file, { flow: support })).passed).toBe(true);
