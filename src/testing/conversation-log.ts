@@ -6,7 +6,9 @@ export type LogEntry =
   | { kind: 'bot'; message: BotMessage }
   | { kind: 'wait'; line: string }
   /** A delivery status WhatsApp reported for a bot message (`status: read`). */
-  | { kind: 'status'; line: string };
+  | { kind: 'status'; line: string }
+  /** An event from outside the chat (proactive API), e.g. `event: api.orderShipped`. */
+  | { kind: 'event'; line: string };
 
 /** The transcript text of a conversation: `user: …` lines, `bot: …` blocks, `wait: 10m` jumps. */
 export function renderLog(entries: readonly LogEntry[]): string {

@@ -101,6 +101,10 @@ export class TestBot {
         await this.runtime.dispatch(parseWebhook(envelope));
         await this.settle();
       },
+      notify: async (contact, event) => {
+        await this.runtime.notify(contact.businessNumberId, contact.waId, event);
+        await this.settle();
+      },
       load: async (contact) => (await this.runtime.inspect(contact.businessNumberId, contact.waId))?.record,
       machineFor: (number) => this.runtime.registry.forNumber(number).machine,
       lastSnapshot: (contact) => this.snapshots.get(contactKey(contact.businessNumberId, contact.waId)),

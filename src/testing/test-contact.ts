@@ -1,4 +1,4 @@
-import type { AnyStateMachine, StateValue } from 'xstate';
+import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
 import type { SentReply } from '../conversation/runtime.ts';
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
@@ -30,6 +30,8 @@ export interface ContactDriver {
   sendMessage(contact: TestContact, body: MessageBody, replyTo?: string): Promise<string>;
   /** Delivers a status webhook for one of the bot's messages; resolves when settled. */
   sendStatus(contact: TestContact, messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: { code: number; title: string }): Promise<void>;
+  /** Delivers a proactive event to the contact's machine (`runtime.notify`); resolves when settled. */
+  notify(contact: TestContact, event: EventObject): Promise<void>;
   load(contact: TestContact): Promise<ContactRecord | undefined>;
   machineFor(businessNumberId: string): AnyStateMachine;
   /** The last root snapshot xstate showed for this contact (the store drops it at a final state). */
@@ -142,6 +144,14 @@ export class TestContact {
     this.startTurn(line);
     this.log.push({ kind: 'status', line });
     await this.driver.sendStatus(this, to.messageId, status, error);
+  }
+
+  /** Your own system tells the contact's machine something (proactive, e.g. `{ type: 'api.orderShipped' }`). */
+  async notify<TEvent extends EventObject>(event: TEvent): Promise<void> {
+    const line = `event: ${event.type}`;
+    this.startTurn(line);
+    this.log.push({ kind: 'event', line });
+    await this.driver.notify(this, event);
   }
 
   // ---- what the bot did ----------------------------------------------------------------------

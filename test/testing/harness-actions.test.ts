@@ -181,6 +181,17 @@ describe('read receipts, statuses and send failures', () => {
     expect(user.messages[1]?.error?.code).toBe(131047);
   });
 
+  it('proactive events reach the machine; outside the window the flow sends a template', async () => {
+    await user.send('hi');
+    await user.notify({ type: 'api.shipped', orderId: 'A-1' });
+    user.expectReplies('Order A-1 shipped');
+    await bot.advance('1d');
+    await user.notify({ type: 'api.shipped', orderId: 'A-2' });
+    user.expectReplies({ type: 'template', template: { name: 'order_shipped' } });
+    expect(user.lastMessage?.rendered).toBe('bot: template order_shipped (en): A-2');
+    expect(user.transcript.split('\n').slice(-3)).toEqual(['wait: 1d', 'event: api.shipped', 'bot: template order_shipped (en): A-2']);
+  });
+
   it('a provider refusal becomes bot.failed for the flow', async () => {
     bot.provider.failNext(1, { code: 131026, title: 'Message undeliverable' });
     await user.send('hi');
