@@ -36,6 +36,11 @@ export interface TestBotOptions {
   businessNumberId?: string;
   /** Automatic read receipts, as `CHARTBOT_MARK_READ` (default true). */
   markRead?: boolean;
+  /**
+   * Delivery discipline. Tests default to no retries and no pacing (TEST_DELIVERY): both wait on the
+   * clock, and a fake clock only moves on `advance()`, so an action would never finish. Pass
+   * `retry`/`limits` to test them, and move time with `advance()` while the action is pending.
+   */
   delivery?: DeliveryOptions;
   /** Name of the catch-all flow when several could serve every number (as `CHARTBOT_FLOW`). */
   defaultFlow?: string;
@@ -43,6 +48,12 @@ export interface TestBotOptions {
   coverage?: CoverageRecorder;
   logger?: Logger;
 }
+
+/** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
+export const TEST_DELIVERY: DeliveryOptions = {
+  retry: { maxAttempts: 1 },
+  limits: { perNumberMps: Infinity, recipientBurst: Infinity },
+};
 
 export const TEST_BUSINESS_NUMBER = '106540352242922';
 const DISPLAY_NUMBER = '15550783881';
@@ -130,7 +141,7 @@ export class TestBot {
       clock,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.markRead === undefined ? {} : { markRead: options.markRead }),
-      ...(options.delivery ? { delivery: options.delivery } : {}),
+      delivery: { ...TEST_DELIVERY, ...options.delivery },
       inspect: (event) => bot?.observe(event),
     });
     bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? TEST_BUSINESS_NUMBER);

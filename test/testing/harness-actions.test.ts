@@ -199,6 +199,31 @@ describe('read receipts, statuses and send failures', () => {
   });
 });
 
+describe('nothing in a test waits on the fake clock unless asked to', () => {
+  it('more replies than WhatsApp lets through back to back, and a retryable failure, do not stall an action', async () => {
+    const chatty = await createTestBot({ flow: everyKind });
+    const someone = chatty.contact('4915550015');
+    for (let i = 0; i < 25; i++) await someone.send(`m${i}`); // > the 20-message recipient burst
+    expect(someone.messages).toHaveLength(25);
+    chatty.provider.failNext(1, { code: 131000, title: 'Something went wrong', retryable: true });
+    await someone.send('again');
+    expect(someone.replies.map((m) => m.text)).toEqual(['text again', 'failed 131000']);
+    await chatty.close();
+  });
+
+  it('with retries turned on, time moves while the send is pending and the retry succeeds', async () => {
+    const patient = await createTestBot({ flow: everyKind, delivery: { retry: { maxAttempts: 3, baseDelayMs: 1000, random: () => 0 } } });
+    const someone = patient.contact('4915550016');
+    patient.provider.failNext(1, { code: 131000, title: 'Something went wrong', retryable: true });
+    const sending = someone.send('hi');
+    await patient.advance('1s');
+    await sending;
+    expect(someone.messages.map((m) => m.rendered)).toEqual(['bot: text hi']);
+    expect(patient.provider.sends.map((s) => s.error?.code ?? 'ok')).toEqual([131000, 'ok']);
+    await patient.close();
+  });
+});
+
 describe('several contacts and several numbers', () => {
   it('two users talk at once, each with their own state and transcript', async () => {
     const other = bot.contact('4915550012', { name: 'Eli' });
