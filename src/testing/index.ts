@@ -3,7 +3,8 @@
  * tests, coverage of the conversation graph, and flow graphs.
  */
 export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, type TestBotOptions, type FlowSource } from './test-bot.ts';
-export { TestContact, type Offer } from './test-contact.ts';
+export { TestContact } from './test-contact.ts';
+export type { Offer } from './offer.ts';
 export { ConversationAssertionError } from './conversation-log.ts';
 export type { BotMessage, ReplyExpectation } from './bot-message.ts';
 export { CoverageRecorder, formatCoverage, type CoverageReport } from './coverage.ts';

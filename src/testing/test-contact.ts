@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import { describeExpectation, matchesReply, toBotMessage, type BotMessage, type ReplyExpectation } from './bot-message.ts';
 import { ConversationAssertionError, indent, renderLog, type LogEntry } from './conversation-log.ts';
+import { describeOffer, findChoice, lastOffer, type Offer } from './offer.ts';
 import type { Choice } from './render-message.ts';
 import {
   buttonBody,
@@ -38,13 +39,6 @@ export interface ContactDriver {
   lastSnapshot(contact: TestContact): { value: StateValue; context: unknown; status: string; tags: Set<string> } | undefined;
   /** Message ids the runtime marked read. */
   readIds(): readonly string[];
-}
-
-/** Choices the bot's last interactive message offered, and which message that was. */
-export interface Offer {
-  kind: 'buttons' | 'list' | 'form' | 'other';
-  message: BotMessage;
-  choices: Choice[];
 }
 
 interface StateView {
@@ -99,7 +93,7 @@ export class TestContact {
   /** The user completes the WhatsApp Flow (form) the bot's last interactive message opened. */
   submitFlow(response: Record<string, unknown>): Promise<void> {
     const offer = this.offer();
-    if (offer?.kind !== 'form') this.fail(`cannot submit a form: ${this.describeOffer(offer)}`);
+    if (offer?.kind !== 'form') this.fail(`cannot submit a form: ${describeOffer(offer)}`);
     const message = offer.message.message;
     const token = message.type === 'interactive' && message.interactive.type === 'flow' ? message.interactive.action.parameters.flow_token : undefined;
     return this.act(`user submits: ${JSON.stringify(response)}`, flowBody(response, token));
@@ -230,11 +224,7 @@ export class TestContact {
 
   /** The reply buttons, list rows or form the bot's last interactive message offered. */
   offer(): Offer | undefined {
-    const message = [...this.sent].reverse().find((m) => m.message.type === 'interactive');
-    if (!message || message.message.type !== 'interactive') return undefined;
-    const type = message.message.interactive.type;
-    const kind = type === 'button' ? 'buttons' : type === 'list' ? 'list' : type === 'flow' ? 'form' : 'other';
-    return { kind, message, choices: message.choices };
+    return lastOffer(this.sent);
   }
 
   // ---- assertions ----------------------------------------------------------------------------
@@ -305,21 +295,8 @@ export class TestContact {
 
   private choose(kind: 'buttons' | 'list', wanted: string, verb: string): Choice {
     const offer = this.offer();
-    if (offer?.kind === kind) {
-      const lower = wanted.toLowerCase();
-      const choice =
-        offer.choices.find((c) => c.id === wanted) ??
-        offer.choices.find((c) => c.title === wanted) ??
-        offer.choices.find((c) => c.title.toLowerCase() === lower);
-      if (choice) return choice;
-    }
-    this.fail(`cannot ${verb} "${wanted}": ${this.describeOffer(offer)}`);
-  }
-
-  private describeOffer(offer: Offer | undefined): string {
-    if (!offer) return 'the bot has not sent any interactive message';
-    const what = offer.kind === 'buttons' ? 'the buttons' : offer.kind === 'list' ? 'the list rows' : offer.kind === 'form' ? 'a form' : 'no choices';
-    const choices = offer.choices.map((c) => `[${c.title}] (id ${c.id})`).join(', ');
-    return `the bot's last interactive message offered ${what}${choices ? `: ${choices}` : ''}\n${indent(offer.message.rendered)}`;
+    const choice = offer?.kind === kind ? findChoice(offer, wanted) : undefined;
+    if (!choice) this.fail(`cannot ${verb} "${wanted}": ${describeOffer(offer)}`);
+    return choice;
   }
 }
