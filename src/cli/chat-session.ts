@@ -21,6 +21,14 @@ interface SavedMessage {
   message: OutboundMessage;
   messageId?: string;
 }
+/**
+ * What the simulator keeps next to the store. The fake clock's time is kept too: `/wait 1h` moved
+ * the conversation an hour ahead of real time, and its stored timers are on that time line.
+ */
+interface SavedChat {
+  clock: number;
+  messages: SavedMessage[];
+}
 const HISTORY_FILE = 'chat-history.json';
 const HISTORY_KEPT = 50;
 
@@ -53,17 +61,17 @@ export class ChatSession {
   ) {}
 
   static async open(options: ChatOptions): Promise<{ session: ChatSession; lines: string[] }> {
+    const historyFile = options.dataDir ? join(options.dataDir, HISTORY_FILE) : undefined;
+    const earlier = historyFile ? await readHistory(historyFile) : { clock: 0, messages: [] };
     const bot = await createTestBot({
       flows: options.flows,
-      startAt: Date.now(),
+      startAt: Math.max(Date.now(), earlier.clock),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.defaultFlow ? { defaultFlow: options.defaultFlow } : {}),
     });
     const contact = bot.contact(options.phone ?? '4915550000', { name: options.name ?? 'Tester' });
-    const historyFile = options.dataDir ? join(options.dataDir, HISTORY_FILE) : undefined;
     const session = new ChatSession(bot, contact, historyFile);
-    const earlier = historyFile ? await readHistory(historyFile) : [];
-    for (const saved of earlier) contact.recordReply({ key: '', businessNumberId: contact.businessNumberId, to: contact.waId, ...saved });
+    for (const saved of earlier.messages) contact.recordReply({ key: '', businessNumberId: contact.businessNumberId, to: contact.waId, ...saved });
     const last = contact.lastMessage;
     const recap = last ? ['(the bot\'s last message)', ...renderSent(last, { numberFrom: 1 })] : [];
     // Timers that came due while the simulator was not running fire now, as after a server restart.
@@ -141,9 +149,10 @@ export class ChatSession {
 
   private async saveHistory(): Promise<void> {
     if (!this.historyFile) return;
-    const saved: SavedMessage[] = this.contact.messages
+    const messages: SavedMessage[] = this.contact.messages
       .slice(-HISTORY_KEPT)
       .map((m) => ({ message: m.message, ...(m.messageId === undefined ? {} : { messageId: m.messageId }) }));
+    const saved: SavedChat = { clock: this.bot.clock.now(), messages };
     await writeFile(this.historyFile, JSON.stringify(saved));
   }
 
@@ -152,10 +161,11 @@ export class ChatSession {
   }
 }
 
-async function readHistory(file: string): Promise<SavedMessage[]> {
+async function readHistory(file: string): Promise<SavedChat> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as SavedMessage[];
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Partial<SavedChat>;
+    return { clock: Number(saved.clock) || 0, messages: Array.isArray(saved.messages) ? saved.messages : [] };
   } catch {
-    return []; // first run, or an unreadable file: the conversation state itself is in the store
+    return { clock: 0, messages: [] }; // first run, or an unreadable file: the conversation state itself is in the store
   }
 }

@@ -64,6 +64,11 @@ describe('chartbot chat with piped stdin', () => {
     expect(second.stdout).toContain('bot: Ticket T-1 is open: "Lamp". We will reply here within one working day.');
     expect(second.stdout).toContain('you> /state\nstate: menu\n');
     expect(second.stdout).toContain('(conversation reset: the next message starts over)\nyou> /state\nstate: (not started)\n');
+    // Time jumped with /wait stays jumped: the reminder armed before the restart fires 10 minutes later.
+    const third = await runCli(['chat', 'flows/support.ts', '--data', data], 'hi\n/wait 5m\n');
+    const fourth = await runCli(['chat', 'flows/support.ts', '--data', data], '/wait 4m\n/wait 1m\n');
+    expect(third.stdout).not.toContain('Are you still there');
+    expect(fourth.stdout).toContain('you> /wait 4m\n(4m later)\nyou> /wait 1m\n(1m later)\nbot: Are you still there, Tester?');
     const memoryOnly = await runCli(['chat', 'flows/support.ts', '--data', data, '--no-persist'], '/state\n');
     expect(memoryOnly.stdout).toContain('(new conversation)');
   });
