@@ -10,7 +10,7 @@ describe("the 'chartbot/testing' subpath export", () => {
   });
 
   it('resolves by package name from plain Node (package self-reference), sharing one runtime with flows', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/testing/fixtures/author-script.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/testing/fixtures/_author-script.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
