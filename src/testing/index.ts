@@ -2,7 +2,7 @@
  * chartbot/testing: conversation tests over the production runtime, with a fake clock, transcript
  * tests, coverage of the conversation graph, and flow graphs.
  */
-export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, type TestBotOptions, type FlowSource } from './test-bot.ts';
+export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, TEST_DELIVERY, type TestBotOptions, type FlowSource } from './test-bot.ts';
 export { TestContact } from './test-contact.ts';
 export type { Offer } from './offer.ts';
 export { ConversationAssertionError } from './conversation-log.ts';

@@ -109,8 +109,7 @@ export class TestBot {
           timestamp: this.clock.now(),
           ...(error ? { error } : {}),
         });
-        await this.runtime.dispatch(parseWebhook(envelope));
-        await this.settle();
+        await this.postWebhook(envelope);
       },
       notify: async (contact, event) => {
         await this.runtime.notify(contact.businessNumberId, contact.waId, event);
@@ -212,9 +211,14 @@ export class TestBot {
       timestamp: this.clock.now(),
       body,
     });
+    await this.postWebhook(envelope);
+    return messageId;
+  }
+
+  /** A webhook body goes through the production parser and runtime, as a POST /webhook would. */
+  private async postWebhook(envelope: Record<string, unknown>): Promise<void> {
     await this.runtime.dispatch(parseWebhook(envelope));
     await this.settle();
-    return messageId;
   }
 
   /** Waits for queued work (including `bot.failed` steps it queued), then refreshes every contact's view. */
