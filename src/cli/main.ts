@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.ts';
 import { FlowConfigError } from '../conversation/flow-registry.ts';
 import { startCommand } from './start.ts';
+import { registerTestingCommands } from './testing-commands.ts';
 
 const program = new Command();
 program.name('chartbot').description('WhatsApp bots where every conversation is a statechart');
@@ -12,6 +13,8 @@ program
   .action(async () => {
     await startCommand();
   });
+
+registerTestingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -43,7 +43,8 @@ function guardLabel(guard: unknown): string | undefined {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
     const source = guard.toString();
-    const arrow = /=>\s*([\s\S]+)$/.exec(source)?.[1]?.trim().replace(/\s+/g, ' ');
+    // Compact form (no spaces next to punctuation): tsx and vitest print the same function differently.
+    const arrow = /=>\s*([\s\S]+)$/.exec(source)?.[1]?.trim().replace(/\s+/g, ' ').replace(/ ?([^\w\s$]) ?/g, '$1');
     if (arrow && arrow.length <= 60 && !arrow.startsWith('{')) return arrow;
     return guard.name && guard.name !== 'guard' ? guard.name : 'guard';
   }
@@ -103,7 +104,10 @@ export function toMermaid(machine: AnyStateMachine): string {
     const initial = parent === '' ? machine.root.initial?.target?.[0] : undefined;
     const first = parent === '' ? (initial ? initial.path.join('.') : undefined) : graph.states.find((s) => s.path === parent)?.initial;
     if (first) lines.push(`${indent}[*] --> ${mermaidId(first)}`);
-    for (const state of children(parent)) {
+    // Regions of a parallel state are separated by `--` in Mermaid.
+    const parallel = graph.states.find((s) => s.path === parent)?.type === 'parallel';
+    children(parent).forEach((state, i) => {
+      if (parallel && i > 0) lines.push(`${indent}--`);
       const id = mermaidId(state.path);
       const name = state.path.split('.').at(-1) ?? state.path;
       if (id !== name) lines.push(`${indent}state "${name}" as ${id}`);
@@ -114,7 +118,7 @@ export function toMermaid(machine: AnyStateMachine): string {
       }
       if (state.tags.length) lines.push(`${indent}${id} : tag ${state.tags.join(', ')}`);
       if (state.type === 'final') lines.push(`${indent}${id} --> [*]`);
-    }
+    });
     for (const t of graph.transitions.filter((tr) => tr.source !== '' && graph.states.find((s) => s.path === tr.source)?.parent === parent)) {
       const targets = t.targets.length ? t.targets : [t.source];
       for (const target of targets) lines.push(`${indent}${mermaidId(t.source)} --> ${mermaidId(target)} : ${edgeLabel(t)}`);

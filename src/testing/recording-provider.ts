@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ProviderError, type MarkReadRequest, type Provider, type SendRequest } from '../providers/provider.ts';
 
 /** One send the runtime asked for, with the id we answered (or the error we threw). */
@@ -15,7 +16,7 @@ export interface RecordingProvider extends Provider {
 }
 
 /**
- * The provider of chartbot/testing: answers every send with a fresh `wamid.bot.N` id, like the
+ * The provider of chartbot/testing: answers every send with a fresh `wamid.bot.<run>.N` id, like the
  * Cloud API, and records sends and read receipts in order.
  */
 export function recordingProvider(): RecordingProvider {
@@ -23,6 +24,8 @@ export function recordingProvider(): RecordingProvider {
   const reads: MarkReadRequest[] = [];
   const failures: Array<{ code: number; title: string; retryable?: boolean }> = [];
   let counter = 0;
+  // Unique per provider, so runs that share a store (the terminal simulator) never reuse an id.
+  const run = randomUUID().slice(0, 8);
   return {
     name: 'recording',
     sends,
@@ -43,7 +46,7 @@ export function recordingProvider(): RecordingProvider {
         sends.push({ ...request, error });
         throw error;
       }
-      const messageId = `wamid.bot.${++counter}`;
+      const messageId = `wamid.bot.${run}.${++counter}`;
       sends.push({ ...request, messageId });
       return { messageId };
     },

@@ -1,0 +1,79 @@
+import type { ReplyExpectation } from './bot-message.ts';
+import { describeExpectation, matchesReply } from './bot-message.ts';
+import { ConversationAssertionError, indent } from './conversation-log.ts';
+import { TestContact } from './test-contact.ts';
+
+interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+function contactOf(received: unknown, matcher: string): TestContact {
+  if (received instanceof TestContact) return received;
+  throw new TypeError(`${matcher} expects a TestContact (bot.contact(...)), got ${typeof received}`);
+}
+
+/** Runs one of the contact's own assertions and turns its failure into a matcher result. */
+function fromAssertion(assert: () => void, negated: string): MatcherResult {
+  try {
+    assert();
+    return { pass: true, message: () => negated };
+  } catch (error) {
+    if (!(error instanceof ConversationAssertionError)) throw error;
+    return { pass: false, message: () => error.message };
+  }
+}
+
+/**
+ * Custom matchers for vitest (or Jest): `expect.extend(chartbotMatchers)`, then
+ *
+ * ```ts
+ * expect(anna).toHaveReplied('Hi Anna! How can we help you today?');
+ * expect(anna).toBeInState('menu');
+ * expect(anna).toHaveTag('handover');
+ * expect(anna).toHaveSent({ type: 'template' });
+ * ```
+ */
+export const chartbotMatchers = {
+  /** The bot's replies to the last action are exactly these, in order (see `expectReplies`). */
+  toHaveReplied(received: unknown, ...expected: ReplyExpectation[]): MatcherResult {
+    const contact = contactOf(received, 'toHaveReplied');
+    return fromAssertion(() => contact.expectReplies(...expected), `expected the bot not to reply exactly that, but it did:\n${indent(contact.transcript)}`);
+  },
+  /** Some message of the whole conversation matches. */
+  toHaveSent(received: unknown, expected: ReplyExpectation): MatcherResult {
+    const contact = contactOf(received, 'toHaveSent');
+    const pass = contact.messages.some((m) => matchesReply(expected, m));
+    const what = describeExpectation(expected);
+    return {
+      pass,
+      message: () => `expected the bot ${pass ? 'never to send' : 'to send'} ${what}\n\nWhole conversation:\n${indent(contact.transcript || '(nothing yet)')}`,
+    };
+  },
+  toBeInState(received: unknown, path: string): MatcherResult {
+    const contact = contactOf(received, 'toBeInState');
+    return fromAssertion(() => contact.expectState(path), `expected the conversation not to be in state "${path}"`);
+  },
+  toHaveTag(received: unknown, tag: string): MatcherResult {
+    const contact = contactOf(received, 'toHaveTag');
+    const pass = contact.hasTag(tag);
+    return {
+      pass,
+      message: () => `expected state "${contact.state ?? '(not started)'}" ${pass ? 'not ' : ''}to have tag "${tag}" (tags: ${contact.tags.join(', ') || 'none'})`,
+    };
+  },
+};
+
+/** The matchers' types, for `expect(contact).toHaveReplied(...)`. */
+export interface ChartbotMatchers<R = unknown> {
+  toHaveReplied(...expected: ReplyExpectation[]): R;
+  toHaveSent(expected: ReplyExpectation): R;
+  toBeInState(path: string): R;
+  toHaveTag(tag: string): R;
+}
+
+declare module 'vitest' {
+  // The type parameter must repeat vitest's own declaration (`Matchers<T = any>`) to merge with it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  interface Matchers<T = any> extends ChartbotMatchers<T> {}
+}

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
+import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
+import { createFlowRegistry } from '../conversation/flow-registry.ts';
+import { loadFlowFile, toFlow } from '../conversation/load-flows.ts';
+import { Runtime } from '../conversation/runtime.ts';
+import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
+import type { Logger } from '../logger.ts';
+import { parseWebhook } from '../messages/parse-webhook.ts';
+import { contactKey, emptyRecord } from '../store/contact-record.ts';
+import { lowdbStore } from '../store/lowdb-store.ts';
+import { memoryStore } from '../store/memory-store.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import { CoverageRecorder, type CoverageReport } from './coverage.ts';
+import { formatDuration, parseDuration, type Duration } from './duration.ts';
+import { FakeClock } from './fake-clock.ts';
+import { recordingProvider, type RecordingProvider } from './recording-provider.ts';
+import { statusEnvelope, webhookEnvelope } from './simulated-messages.ts';
+import { TestContact, type ContactDriver } from './test-contact.ts';
+
+/** A flow as tests name it: a machine, `defineFlow(...)`, a loaded Flow, or a flow file path. */
+export type FlowSource = AnyStateMachine | FlowDefinition | Flow | string;
+
+export interface TestBotOptions {
+  /** The flow under test. */
+  flow?: FlowSource;
+  /** Several flows, routed to business numbers exactly as in production (`numbers`, `default`). */
+  flows?: FlowSource[];
+  /** Keep state in lowdb files in this folder (default: in memory). The simulator uses this to persist. */
+  dataDir?: string;
+  /** Or any SessionStore. */
+  store?: SessionStore;
+  /** Where the fake clock starts (default 2025-01-06 09:00 UTC, a Monday). */
+  startAt?: number | Date;
+  /** Business number contacts write to unless they say otherwise. */
+  businessNumberId?: string;
+  /** Automatic read receipts, as `CHARTBOT_MARK_READ` (default true). */
+  markRead?: boolean;
+  /**
+   * Delivery discipline. Tests default to no retries and no pacing (TEST_DELIVERY): both wait on the
+   * clock, and a fake clock only moves on `advance()`, so an action would never finish. Pass
+   * `retry`/`limits` to test them, and move time with `advance()` while the action is pending.
+   */
+  delivery?: DeliveryOptions;
+  /** Name of the catch-all flow when several could serve every number (as `CHARTBOT_FLOW`). */
+  defaultFlow?: string;
+  /** Add this bot's coverage to a shared recorder (e.g. one per test file or suite). */
+  coverage?: CoverageRecorder;
+  logger?: Logger;
+}
+
+/** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
+export const TEST_DELIVERY: DeliveryOptions = {
+  retry: { maxAttempts: 1 },
+  limits: { perNumberMps: Infinity, recipientBurst: Infinity },
+};
+
+export const TEST_BUSINESS_NUMBER = '106540352242922';
+const DISPLAY_NUMBER = '15550783881';
+
+interface RootSnapshot {
+  value: StateValue;
+  context: unknown;
+  status: string;
+  tags: Set<string>;
+  machine: unknown;
+}
+
+async function resolveFlow(source: FlowSource): Promise<Flow> {
+  if (typeof source === 'string') return loadFlowFile(source);
+  const name = 'root' in source ? source.id : (source.name ?? source.machine.id);
+  return toFlow(source, `${name}.ts`);
+}
+
+/**
+ * A bot under test: the production Runtime (parser, per-contact queue, store, reply sending, read
+ * receipts) with a recording provider and a fake clock. Create contacts with `contact()`, move time
+ * with `advance()`, read coverage with `coverage()`.
+ */
+export class TestBot {
+  readonly runtime: Runtime;
+  readonly clock: FakeClock;
+  readonly provider: RecordingProvider;
+  readonly coverageRecorder: CoverageRecorder;
+  readonly businessNumberId: string;
+  private readonly contacts = new Map<string, TestContact>();
+  private readonly snapshots = new Map<string, RootSnapshot>();
+  private messageCounter = 0;
+  /** Distinguishes this bot's message ids from earlier runs on the same store (which de-duplicates by id). */
+  private readonly runId = randomUUID().slice(0, 8);
+  private readonly driver: ContactDriver;
+
+  private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string) {
+    this.runtime = runtime;
+    this.clock = clock;
+    this.provider = provider;
+    this.coverageRecorder = coverage;
+    this.businessNumberId = businessNumberId;
+    runtime.onReply((sent) => this.contacts.get(sent.key)?.recordReply(sent));
+    this.driver = {
+      sendMessage: (contact, body) => this.sendMessage(contact, body),
+      sendStatus: async (contact, messageId, status, error) => {
+        const envelope = statusEnvelope({
+          businessNumberId: contact.businessNumberId,
+          displayPhoneNumber: DISPLAY_NUMBER,
+          waId: contact.waId,
+          messageId,
+          status,
+          timestamp: this.clock.now(),
+          ...(error ? { error } : {}),
+        });
+        await this.postWebhook(envelope);
+      },
+      notify: async (contact, event) => {
+        await this.runtime.notify(contact.businessNumberId, contact.waId, event);
+        await this.settle();
+      },
+      load: async (contact) => (await this.runtime.inspect(contact.businessNumberId, contact.waId))?.record,
+      machineFor: (number) => this.runtime.registry.forNumber(number).machine,
+      lastSnapshot: (contact) => this.snapshots.get(contactKey(contact.businessNumberId, contact.waId)),
+      readIds: () => this.provider.reads.map((r) => r.messageId),
+    };
+  }
+
+  static async create(options: TestBotOptions): Promise<TestBot> {
+    const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
+    if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
+    const flows = await Promise.all(sources.map(resolveFlow));
+    const registry = createFlowRegistry(flows, options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
+    const clock = new FakeClock(options.startAt);
+    const provider = recordingProvider();
+    const coverage = options.coverage ?? new CoverageRecorder();
+    for (const flow of flows) coverage.track(flow);
+    const store = options.store ?? (options.dataDir ? await lowdbStore({ dir: options.dataDir, fsync: false }) : memoryStore());
+    let bot: TestBot | undefined;
+    const runtime = new Runtime({
+      flows: registry,
+      provider,
+      store,
+      clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.markRead === undefined ? {} : { markRead: options.markRead }),
+      delivery: { ...TEST_DELIVERY, ...options.delivery },
+      inspect: (event) => bot?.observe(event),
+    });
+    bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? TEST_BUSINESS_NUMBER);
+    await runtime.start();
+    return bot;
+  }
+
+  /** A simulated user (created on first use). `number` picks the business number they write to. */
+  contact(waId: string, options: { name?: string; number?: string } = {}): TestContact {
+    const number = options.number ?? this.businessNumberId;
+    const key = contactKey(number, waId);
+    let contact = this.contacts.get(key);
+    if (!contact) {
+      contact = new TestContact(this.driver, waId, number, options.name);
+      this.contacts.set(key, contact);
+    }
+    return contact;
+  }
+
+  /** Starts the contact's conversation over: its state, timers and history are forgotten. */
+  async reset(contact: TestContact): Promise<void> {
+    const key = contactKey(contact.businessNumberId, contact.waId);
+    await this.runtime.idle();
+    await this.runtime.store.save(emptyRecord(contact.businessNumberId, contact.waId));
+    this.snapshots.delete(key);
+    await contact.refresh();
+  }
+
+  /**
+   * Moves the fake clock forward, firing due `after` timers in time order (as the runtime's real
+   * scheduler would), and waits until every reply they cause is sent.
+   */
+  async advance(duration: Duration): Promise<void> {
+    const label = `wait: ${typeof duration === 'string' ? duration : formatDuration(parseDuration(duration))}`;
+    for (const contact of this.contacts.values()) contact.recordWait(label);
+    await this.clock.advance(duration, () => this.runtime.idle());
+    await this.settle();
+  }
+
+  /** States and transitions the conversations so far exercised, per flow. */
+  coverage(): CoverageReport[] {
+    return this.coverageRecorder.report();
+  }
+
+  /** Stops timers and closes the store. */
+  async close(): Promise<void> {
+    await this.runtime.close();
+  }
+
+  private observe(event: InspectionEvent): void {
+    this.coverageRecorder.inspect(event);
+    if (event.type !== '@xstate.snapshot') return;
+    const snapshot = event.snapshot as Partial<RootSnapshot>;
+    const input = (event.actorRef as { options?: { input?: { contact?: { waId?: string }; businessNumberId?: string } } }).options?.input;
+    if (snapshot.value === undefined || snapshot.status === 'error' || !input?.contact?.waId || !input.businessNumberId) return;
+    if (event.actorRef.sessionId !== event.rootId) return; // a child actor, not the contact's machine
+    this.snapshots.set(contactKey(input.businessNumberId, input.contact.waId), snapshot as RootSnapshot);
+  }
+
+  private async sendMessage(contact: TestContact, body: Parameters<ContactDriver['sendMessage']>[1]): Promise<string> {
+    const messageId = `wamid.user.${this.runId}.${++this.messageCounter}`;
+    const envelope = webhookEnvelope({
+      businessNumberId: contact.businessNumberId,
+      displayPhoneNumber: DISPLAY_NUMBER,
+      waId: contact.waId,
+      ...(contact.name === undefined ? {} : { name: contact.name }),
+      messageId,
+      timestamp: this.clock.now(),
+      body,
+    });
+    await this.postWebhook(envelope);
+    return messageId;
+  }
+
+  /** A webhook body goes through the production parser and runtime, as a POST /webhook would. */
+  private async postWebhook(envelope: Record<string, unknown>): Promise<void> {
+    await this.runtime.dispatch(parseWebhook(envelope));
+    await this.settle();
+  }
+
+  /** Waits for queued work (including `bot.failed` steps it queued), then refreshes every contact's view. */
+  private async settle(): Promise<void> {
+    await this.runtime.idle();
+    for (const contact of this.contacts.values()) await contact.refresh();
+  }
+}
+
+/** Starts a bot under test. Close it when done (`await bot.close()`). */
+export function createTestBot(options: TestBotOptions): Promise<TestBot> {
+  return TestBot.create(options);
+}

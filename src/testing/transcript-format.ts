@@ -1,0 +1,95 @@
+import { parseDuration } from './duration.ts';
+import { isActionVerb, TRANSCRIPT_PHRASES, type ActionVerb } from './user-actions.ts';
+
+/**
+ * A transcript: a whole conversation written as plain text.
+ *
+ * ```
+ * # Anna asks about shipping
+ * flow: ../../flows/support.ts
+ * name: Anna
+ *
+ * user: hi
+ * bot: Hi Anna! How can we help you today?
+ *   [FAQ] [Open a ticket] [Talk to a person]
+ * user taps: FAQ
+ * wait: 10m
+ * state: reminder
+ * ```
+ *
+ * Header lines (`flow:`, `name:`, `phone:`) come first. Then `user …:` lines are actions (see
+ * TRANSCRIPT_PHRASES), `bot:` lines with their indented continuation lines are what the bot must
+ * send, `wait:` moves the fake clock, `state:` asserts the state. `#` starts a comment line.
+ */
+export interface Transcript {
+  /** Flow file, relative to the transcript file. */
+  flow?: string;
+  name?: string;
+  phone?: string;
+  steps: TranscriptStep[];
+  /** The conversation lines as written (comments, blank lines and the header removed). */
+  expected: string[];
+}
+
+export type TranscriptStep =
+  | { kind: 'user'; line: string; lineNumber: number; verb: ActionVerb; argument: string }
+  | { kind: 'wait'; line: string; lineNumber: number; ms: number }
+  | { kind: 'state'; line: string; lineNumber: number; path: string };
+
+export class TranscriptSyntaxError extends Error {
+  override readonly name = 'TranscriptSyntaxError';
+}
+
+const HEADER_KEYS = new Set(['flow', 'name', 'phone']);
+
+export function parseTranscript(text: string, source = 'transcript'): Transcript {
+  const transcript: Transcript = { steps: [], expected: [] };
+  let started = false;
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  lines.forEach((raw, index) => {
+    const lineNumber = index + 1;
+    const line = raw.trimEnd();
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    const where = `${source}:${lineNumber}`;
+    if (/^\s/.test(line)) {
+      if (!transcript.expected.at(-1)?.match(/^(bot:|\s)/)) throw new TranscriptSyntaxError(`${where}: an indented line must continue a "bot:" line`);
+      transcript.expected.push(line);
+      return;
+    }
+    const match = /^([a-z][a-z ]*?)\s*:\s?(.*)$/i.exec(line);
+    if (!match) throw new TranscriptSyntaxError(`${where}: expected "user: …", "bot: …", "wait: …" or "state: …", got "${line}"`);
+    const key = (match[1] as string).toLowerCase();
+    const value = match[2] as string;
+    if (!started && HEADER_KEYS.has(key)) {
+      transcript[key as 'flow' | 'name' | 'phone'] = value.trim();
+      return;
+    }
+    started = true;
+    if (key === 'bot') {
+      transcript.expected.push(line);
+      return;
+    }
+    if (key === 'wait') {
+      let ms: number;
+      try {
+        ms = parseDuration(value.trim());
+      } catch (error) {
+        throw new TranscriptSyntaxError(`${where}: ${(error as Error).message}`);
+      }
+      transcript.steps.push({ kind: 'wait', line, lineNumber, ms });
+    } else if (key === 'state') {
+      transcript.steps.push({ kind: 'state', line, lineNumber, path: value.trim() });
+    } else if (key === 'user' || key.startsWith('user ')) {
+      const verb = TRANSCRIPT_PHRASES[key.slice(4).trim()];
+      if (!verb || !isActionVerb(verb)) {
+        const known = Object.keys(TRANSCRIPT_PHRASES).map((p) => `"user${p ? ` ${p}` : ''}:"`).join(', ');
+        throw new TranscriptSyntaxError(`${where}: unknown user action "${key}": use one of ${known}`);
+      }
+      transcript.steps.push({ kind: 'user', line, lineNumber, verb, argument: value });
+    } else {
+      throw new TranscriptSyntaxError(`${where}: unknown line "${key}:" (header lines flow/name/phone must come before the conversation)`);
+    }
+    transcript.expected.push(line);
+  });
+  return transcript;
+}
