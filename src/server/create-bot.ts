@@ -9,6 +9,7 @@ import { lowdbStore } from '../store/lowdb-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
+import { fileParkedStore, memoryParkedStore } from '../isolation/parked-store.ts';
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -47,7 +48,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       onCorrupt: (file, quarantinedAs, error) =>
         logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
     }));
-  const runtime = new Runtime({ ...options, store, logger });
+  // Parked messages live beside the contact files; with a custom store, in memory unless given.
+  const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
+  const runtime = new Runtime({ ...options, store, logger, parked });
   await runtime.start();
 
   let accepting = true;
