@@ -89,16 +89,17 @@ describe('a misbehaving flow affects only its own contact', () => {
   it('a parked message is re-delivered through the contact\'s queue by retryParked', async () => {
     const waId = '4911100006';
     const fragile = textMessage(waId, 'fragile');
+    const id = String(fragile.id);
     await postWebhook(t.url, envelope({ messages: [fragile] }));
     await t.bot.runtime.idle();
-    expect(await t.bot.runtime.retryParked(fragile.id)).toEqual({ status: 'parked', error: 'Error: still broken' });
+    expect(await t.bot.runtime.retryParked(id)).toEqual({ status: 'parked', error: 'Error: still broken' });
     expect((await t.bot.runtime.parkedMessages())[0]).toMatchObject({ id: fragile.id, attempts: 2 });
 
     fragility.broken = false;
-    expect(await t.bot.runtime.retryParked(fragile.id)).toEqual({ status: 'delivered' });
+    expect(await t.bot.runtime.retryParked(id)).toEqual({ status: 'delivered' });
     expect(textsSentTo(waId)).toEqual(['#1: fragile']);
     expect(await t.bot.runtime.parkedMessages()).toEqual([]);
-    expect(await t.bot.runtime.retryParked(fragile.id)).toEqual({ status: 'unknown' });
+    expect(await t.bot.runtime.retryParked(id)).toEqual({ status: 'unknown' });
   });
 
   it('parked messages survive a restart (kept in the data directory)', async () => {
