@@ -11,6 +11,7 @@ import type {
   WhatsAppError,
 } from './inbound-events.ts';
 import type { DeliveryStatus, StatusUpdate } from './status-update.ts';
+import { jsonTooDeep } from '../webhook/json-limits.ts';
 
 /** What one webhook POST contained, normalised. Nothing of a batch is dropped silently. */
 export interface ParsedWebhook {
@@ -35,6 +36,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+/** For messages about a value: String() throws on JSON like {"toString":1}, JSON.stringify does not. */
+const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined').slice(0, 100));
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const num = (v: unknown): number => {
@@ -63,7 +66,7 @@ export function parseWebhook(body: unknown): ParsedWebhook {
   }
   const out: ParsedWebhook = { messages: [], statuses: [], ignored: [] };
   if (body.object !== undefined && body.object !== 'whatsapp_business_account') {
-    out.ignored.push({ reason: `object "${String(body.object)}" is not whatsapp_business_account`, part: body.object });
+    out.ignored.push({ reason: `object "${show(body.object)}" is not whatsapp_business_account`, part: body.object });
   }
   for (const entry of body.entry) {
     for (const change of arr(obj(entry).changes)) {
@@ -179,6 +182,8 @@ export function parseErrors(v: unknown): WhatsAppError[] {
 function parseFlowResponse(v: unknown): Obj {
   if (isObj(v)) return v;
   if (typeof v === 'string') {
+    // A nested-JSON bomb inside the string would later overflow the stack when the event is saved.
+    if (jsonTooDeep(v)) return { raw: v };
     try {
       const parsed: unknown = JSON.parse(v);
       if (isObj(parsed)) return parsed;
@@ -325,7 +330,7 @@ function parseStatus(s: Obj, businessNumberId: string): StatusUpdate | string {
   const messageId = str(s.id);
   if (!messageId) return 'status without a message id';
   const status = str(s.status)?.toLowerCase() as DeliveryStatus | undefined;
-  if (!status || !DELIVERY_STATUSES.includes(status)) return `unknown status "${String(s.status)}"`;
+  if (!status || !DELIVERY_STATUSES.includes(status)) return `unknown status "${show(s.status)}"`;
   const update: StatusUpdate = {
     messageId,
     status,
