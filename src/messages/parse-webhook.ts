@@ -51,6 +51,12 @@ export function parseTimestamp(v: unknown): number {
   return seconds > 0 ? seconds * 1000 : 0;
 }
 
+/**
+ * Longest sender id / business number id accepted. Real ones are at most ~30 characters; the
+ * contact key names a file, so an absurd id would fail every write for that "contact".
+ */
+export const MAX_ID_LENGTH = 64;
+
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'played', 'failed'];
 
@@ -92,8 +98,8 @@ function parseChange(change: unknown, out: ParsedWebhook): void {
     out.ignored.push({ reason: 'webhook-level errors reported by WhatsApp', part: value.errors });
   }
   for (const message of arr(value.messages)) {
-    if (!businessNumberId) {
-      out.ignored.push({ reason: 'message without metadata.phone_number_id', part: message });
+    if (!businessNumberId || businessNumberId.length > MAX_ID_LENGTH) {
+      out.ignored.push({ reason: `message without a usable metadata.phone_number_id (1–${MAX_ID_LENGTH} characters)`, part: message });
       continue;
     }
     const event = parseMessage(obj(message), businessNumberId, displayPhoneNumber, contacts);
@@ -200,6 +206,7 @@ function parseMessage(m: Obj, businessNumberId: string, displayPhoneNumber: stri
   if (!messageId) return 'message without an id (cannot be de-duplicated or marked read)';
   const contact = findContact(m, contacts);
   if (!contact) return 'message without a sender (no from, from_user_id or contact wa_id)';
+  if (contact.waId.length > MAX_ID_LENGTH) return `sender id longer than ${MAX_ID_LENGTH} characters`;
   const base: InboundBase = {
     messageId,
     contact,
@@ -331,6 +338,8 @@ function parseStatus(s: Obj, businessNumberId: string): StatusUpdate | string {
   if (!messageId) return 'status without a message id';
   const status = str(s.status)?.toLowerCase() as DeliveryStatus | undefined;
   if (!status || !DELIVERY_STATUSES.includes(status)) return `unknown status "${show(s.status)}"`;
+  const recipient = str(s.recipient_id) || str(s.recipient_user_id) || '';
+  if (recipient.length > MAX_ID_LENGTH || businessNumberId.length > MAX_ID_LENGTH) return `status with an id longer than ${MAX_ID_LENGTH} characters`;
   const update: StatusUpdate = {
     messageId,
     status,

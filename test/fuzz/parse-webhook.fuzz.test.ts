@@ -70,6 +70,20 @@ describe(`parseWebhook fuzz (seed ${seed}, FUZZ_SEED=<n> to change)`, () => {
     expect(parsed.ignored.map((i) => i.reason)).toEqual(['object "{"toString":1}" is not whatsapp_business_account', 'unknown status "{"valueOf":1,"toString":1}"']);
   });
 
+  it('absurdly long sender or business ids are ignored (found by the HTTP fuzz: they name the contact file)', () => {
+    const long = '1'.repeat(65);
+    const body = (bn: string, from: string) => ({
+      entry: [{ changes: [{ value: { metadata: { phone_number_id: bn }, messages: [{ from, id: 'm', type: 'text', text: { body: 'x' } }], statuses: [{ id: 's', status: 'read', recipient_id: from }] } }] }],
+    });
+    expect(parseWebhook(body('1'.repeat(64), '2'.repeat(64))).messages).toHaveLength(1);
+    for (const [bn, from] of [[long, '2'], ['1', long]] as const) {
+      const parsed = parseWebhook(body(bn, from));
+      expect(parsed.messages).toEqual([]);
+      expect(parsed.statuses).toEqual([]);
+      expect(parsed.ignored).toHaveLength(2);
+    }
+  });
+
   it('a nested-JSON bomb in a Flow response is kept as text, not parsed', () => {
     const bomb = '['.repeat(100_000) + ']'.repeat(100_000);
     const body = mutate(seededRandom(seed), valid, 0) as typeof valid;
