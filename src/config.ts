@@ -48,6 +48,10 @@ export interface Config {
   webhookHeader?: { name: string; secret: string };
   /** Mask phone numbers in logs (CHARTBOT_MASK_PHONES=true). */
   maskPhones: boolean;
+  /** How long a step waits for a flow's promise services (CHARTBOT_SERVICE_TIMEOUT_MS). */
+  serviceTimeoutMs?: number;
+  /** Most transitions one event may cause (CHARTBOT_MICROSTEP_BUDGET). */
+  microstepBudget?: number;
 }
 
 const optional = z
@@ -77,6 +81,8 @@ const schema = z.object({
   CHARTBOT_ALLOW_UNSIGNED: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   NODE_ENV: optional,
+  CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
+  CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
 });
 
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
@@ -127,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     numbers,
     maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
   };
+  if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
+  if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;
   if (e.WHATSAPP_360DIALOG_SECRET) config.dialog360Secret = e.WHATSAPP_360DIALOG_SECRET;
   if (e.WHATSAPP_WEBHOOK_HEADER && e.WHATSAPP_WEBHOOK_SECRET) config.webhookHeader = { name: e.WHATSAPP_WEBHOOK_HEADER, secret: e.WHATSAPP_WEBHOOK_SECRET };
   if (e.WHATSAPP_SENDER) config.sender = e.WHATSAPP_SENDER;

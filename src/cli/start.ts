@@ -26,6 +26,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     appSecret: config.appSecret,
     dialog360Secret: config.dialog360Secret,
     webhookHeader: config.webhookHeader,
+    serviceTimeoutMs: config.serviceTimeoutMs,
+    microstepBudget: config.microstepBudget,
     verifyToken: config.verifyToken,
     markRead: config.markRead,
   });

@@ -37,4 +37,11 @@ describe('webhook secrets in the configuration', () => {
     expect(loadConfig({ ...base, CHARTBOT_MASK_PHONES: 'true' }).maskPhones).toBe(true);
     expect(() => loadConfig({ ...base, CHARTBOT_MASK_PHONES: 'yes' })).toThrow(/CHARTBOT_MASK_PHONES/);
   });
+
+  it('isolation limits come from CHARTBOT_SERVICE_TIMEOUT_MS and CHARTBOT_MICROSTEP_BUDGET', () => {
+    expect(loadConfig(base)).not.toHaveProperty('serviceTimeoutMs');
+    const config = loadConfig({ ...base, CHARTBOT_SERVICE_TIMEOUT_MS: '2500', CHARTBOT_MICROSTEP_BUDGET: '500' });
+    expect([config.serviceTimeoutMs, config.microstepBudget]).toEqual([2500, 500]);
+    expect(() => loadConfig({ ...base, CHARTBOT_SERVICE_TIMEOUT_MS: '2s' })).toThrow(/CHARTBOT_SERVICE_TIMEOUT_MS: must be milliseconds/);
+  });
 });
