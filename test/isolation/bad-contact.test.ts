@@ -3,6 +3,7 @@ import troublemaker, { fragility } from '../fixtures/flows/troublemaker.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { BUSINESS, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
+import { textsSentTo as sentTexts } from '../helpers/sent-texts.ts';
 import { toFlow } from '../../src/conversation/load-flows.ts';
 
 const flows = [toFlow(troublemaker, 'troublemaker.ts')];
@@ -17,11 +18,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-const textsSentTo = (to: string) =>
-  t.mock
-    .sends()
-    .filter((r) => r.body.to === to && r.body.type === 'text')
-    .map((r) => (r.body.text as { body: string }).body);
+const textsSentTo = (to: string) => sentTexts(t.mock, to);
 
 const stateOf = async (waId: string) =>
   ((await t.bot.runtime.inspect(BUSINESS.phoneNumberId, waId))?.record.snapshot as { value?: unknown; context?: unknown } | undefined);

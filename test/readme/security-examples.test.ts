@@ -7,6 +7,7 @@ import { toFlow } from '../../src/conversation/load-flows.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
+import { textsSentTo } from '../helpers/sent-texts.ts';
 
 /** A stand-in shop on loopback: order 42 is shipped, anything else is a 500. */
 let shop: Server;
@@ -27,7 +28,7 @@ afterAll(async () => {
   delete process.env.SHOP_API_URL;
 });
 
-const texts = (to: string) => t.mock.sends().filter((s) => s.body.to === to).map((s) => (s.body.text as { body: string }).body);
+const texts = (to: string) => textsSentTo(t.mock, to);
 
 describe('README: calling a service from a flow', () => {
   it('the service answer is replied within the same step', async () => {
