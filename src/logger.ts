@@ -4,7 +4,7 @@ import { maskPhoneFields } from './logging/mask-phones.ts';
 export type { Logger };
 
 export interface LoggerOptions {
-  /** Mask phone numbers in the `contact`, `waId`, `to`, `from`, `recipientId` fields (CHARTBOT_MASK_PHONES). */
+  /** Mask phone numbers in the phone fields of log objects, nested ones included (CHARTBOT_MASK_PHONES; see mask-phones.ts). */
   maskPhones?: boolean;
   /** Where lines go (default stdout); tests pass a stream to read them. */
   destination?: DestinationStream;

@@ -26,6 +26,10 @@ describe('logs', () => {
     const { logger, lines } = capturedLogger({ maskPhones: true });
     logger.info({ contact: '106540352242922:4915550001', to: '+4915550001', waId: '4915550001', messageId: 'wamid.1' }, 'x');
     expect(JSON.parse(lines[0]!)).toMatchObject({ contact: '106540352242922:49******01', to: '+49******01', waId: '49******01', messageId: 'wamid.1' });
+    // Webhook parts are logged as they arrived: their nested ids are masked too.
+    logger.warn({ reason: 'x', part: { from: '4915550001', contacts: [{ wa_id: '4915550001' }], statuses: [{ recipient_id: '4915550001' }] } }, 'ignored');
+    expect(lines[1]).not.toContain('4915550001');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ part: { from: '49******01', contacts: [{ wa_id: '49******01' }], statuses: [{ recipient_id: '49******01' }] } });
     const plain = capturedLogger();
     plain.logger.info({ contact: '106540352242922:4915550001' }, 'x');
     expect(JSON.parse(plain.lines[0]!)).toMatchObject({ contact: '106540352242922:4915550001' });
