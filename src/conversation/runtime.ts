@@ -41,7 +41,7 @@ export interface RuntimeOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Where messages whose flow failed are kept for a retry (default: in memory). */
   parked?: ParkedStore;
-  /** Most transitions one event may cause before the step fails (default 10,000). */
+  /** Most transitions one event may cause before the step fails (default 1,000). */
   microstepBudget?: number;
   /** How long a step waits for the promise actors (`fromPromise`) it invoked (default 10 s). */
   serviceTimeoutMs?: number;
