@@ -4,6 +4,7 @@ import echoFlow from '../fixtures/flows/echo.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 import { toFlow } from '../../src/conversation/load-flows.ts';
+import { signBody } from '../../src/webhook/signature.ts';
 
 const flows = [toFlow(echoFlow, 'echo.ts')];
 let t: BotUnderTest | undefined;
@@ -49,6 +50,20 @@ describe('webhook authentication over HTTP', () => {
     const sig = createHmac('sha256', 'app-secret').update(raw).digest('hex');
     expect((await post(raw, { 'content-type': 'application/json', 'x-360dialog-signature': sig })).status).toBe(401);
     expect((await post(raw, { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${sig}` })).status).toBe(200);
+  });
+});
+
+describe('Meta signature on the raw bytes', () => {
+  it('accepts the exact bytes Meta signed (escapes, whitespace) and refuses the same JSON re-serialised', async () => {
+    t = await startBotUnderTest({ flows, appSecret: 'app-secret' });
+    const canonical = JSON.stringify(envelope({ messages: [textMessage('4912000010', 'café')] }));
+    const asSent = canonical.replace('café', 'caf\\u00e9').replace(/,/g, ', '); // Meta escapes non-ASCII
+    expect(JSON.parse(asSent)).toEqual(JSON.parse(canonical));
+    const signature = signBody(asSent, 'app-secret');
+    expect((await post(canonical, { 'content-type': 'application/json', 'x-hub-signature-256': signature })).status).toBe(401);
+    expect((await post(asSent, { 'content-type': 'application/json', 'x-hub-signature-256': signature })).status).toBe(200);
+    await t.bot.runtime.idle();
+    expect(t.mock.sends().map((r) => (r.body.text as { body: string }).body)).toEqual(['#1: café']);
   });
 });
 
