@@ -17,8 +17,8 @@ export interface LoggerOptions {
 export const REDACTED_PATHS = [
   'token', 'apiToken', 'appSecret', 'secret', 'dialog360Secret', 'authorization', 'password',
   '*.token', '*.apiToken', '*.appSecret', '*.secret', '*.dialog360Secret', '*.authorization', '*.password',
-  'headers.authorization', 'headers["d360-api-key"]', 'headers["x-hub-signature-256"]', 'headers["x-360dialog-signature"]',
-  '*.headers.authorization', '*.headers["d360-api-key"]',
+  'headers.authorization', 'headers["d360-api-key"]', 'headers["D360-API-KEY"]', 'headers["x-hub-signature-256"]', 'headers["x-360dialog-signature"]',
+  '*.headers.authorization', '*.headers["d360-api-key"]', '*.headers["D360-API-KEY"]',
 ];
 
 /**

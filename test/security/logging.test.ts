@@ -16,8 +16,8 @@ describe('logs', () => {
   it('redact tokens, secrets and authorization headers wherever they are nested', () => {
     const { logger, text } = capturedLogger();
     logger.info({ token: 'tok-1', apiToken: 'tok-2', config: { appSecret: 'sec-3', token: 'tok-4' }, headers: { authorization: 'Bearer tok-5', 'd360-api-key': 'tok-6' } }, 'x');
-    logger.info({ request: { headers: { authorization: 'Bearer tok-7' } }, secret: 'sec-8' }, 'y');
-    for (const secret of ['tok-1', 'tok-2', 'sec-3', 'tok-4', 'tok-5', 'tok-6', 'tok-7', 'sec-8']) expect(text()).not.toContain(secret);
+    logger.info({ request: { headers: { authorization: 'Bearer tok-7', 'D360-API-KEY': 'tok-9' } }, secret: 'sec-8' }, 'y');
+    for (const secret of ['tok-1', 'tok-2', 'sec-3', 'tok-4', 'tok-5', 'tok-6', 'tok-7', 'sec-8', 'tok-9']) expect(text()).not.toContain(secret);
     expect(text()).toContain('[redacted]');
   });
 
