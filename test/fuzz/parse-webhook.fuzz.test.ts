@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inbound, failedStatus } from '../fixtures/inbound-messages.ts';
-import { fuzzSeed, seededRandom } from '../helpers/seeded-random.ts';
+import { fuzzIterations, fuzzSeed, seededRandom } from '../helpers/seeded-random.ts';
 import { mutate, randomJson } from '../helpers/fuzz-values.ts';
 import { BUSINESS } from '../helpers/webhooks.ts';
 import { NotAWebhookError, parseWebhook } from '../../src/messages/parse-webhook.ts';
 
-const ITERATIONS = 4000;
+const ITERATIONS = fuzzIterations(4000);
 const seed = fuzzSeed(20261123);
 
 /** A valid envelope carrying every fixture message kind and a failed status. */

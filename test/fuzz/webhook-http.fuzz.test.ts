@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import echoFlow from '../fixtures/flows/echo.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
-import { fuzzSeed, seededRandom, type Random } from '../helpers/seeded-random.ts';
+import { fuzzIterations, fuzzSeed, seededRandom, type Random } from '../helpers/seeded-random.ts';
 import { mutate, randomJson } from '../helpers/fuzz-values.ts';
 import { buttonReply, envelope, flowReply, postWebhook, status, textMessage } from '../helpers/webhooks.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -13,8 +13,9 @@ import { signBody } from '../../src/webhook/signature.ts';
 
 const SECRET = 'fuzz-secret';
 const BODY_LIMIT = 64 * 1024;
-const ITERATIONS = 400;
-const TIME_BUDGET_MS = 30_000;
+const ITERATIONS = fuzzIterations(400);
+/** Longer runs (FUZZ_ITERATIONS) get proportionally more time, never unbounded. */
+const TIME_BUDGET_MS = Math.min(30_000 * Math.ceil(ITERATIONS / 400), 600_000);
 const CANARY_EVERY = 10;
 const CANARY = '4915999000';
 const seed = fuzzSeed(5150);
@@ -138,5 +139,5 @@ describe(`POST /webhook fuzz (seed ${seed}, FUZZ_SEED=<n> to change)`, () => {
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
     await t.bot.runtime.idle();
     expect(textsSentTo(t.mock, CANARY)).toEqual(Array.from({ length: canaries }, (_, n) => `#${n + 1}: c${n + 1}`));
-  }, 60_000);
+  }, TIME_BUDGET_MS + 30_000);
 });

@@ -27,3 +27,9 @@ export function fuzzSeed(fallback: number): number {
   const fromEnv = Number(process.env.FUZZ_SEED);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback;
 }
+
+/** How many fuzz cases to run: FUZZ_ITERATIONS from the environment (capped), or the default. */
+export function fuzzIterations(fallback: number, cap = fallback * 100): number {
+  const fromEnv = Number(process.env.FUZZ_ITERATIONS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? Math.min(fromEnv, cap) : fallback;
+}
