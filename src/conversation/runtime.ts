@@ -286,7 +286,10 @@ export class Runtime {
     record.seen[event.messageId] = now;
     this.pruneSeen(record, now);
     record.lastInboundAt = Math.max(record.lastInboundAt ?? 0, event.timestamp || now);
-    await this.step(record, event, event.contact, now, (error, flow) => this.park(record, event, flow, error));
+    let failed = false;
+    await this.step(record, event, event.contact, now, (error, flow) => ((failed = true), this.park(record, event, flow, error)));
+    // Parked by a run whose record never got saved (a crash in between), then replayed with success.
+    if (!failed && (await this.parked.get(event.messageId))) await this.parked.remove(event.messageId);
     await receipt;
   }
 

@@ -99,6 +99,22 @@ describe('a misbehaving flow affects only its own contact', () => {
     expect(await t.bot.runtime.retryParked(id)).toEqual({ status: 'unknown' });
   });
 
+  it('a message parked by a run that never saved its record is unparked when it is replayed and succeeds', async () => {
+    const waId = '4911100008';
+    const fragile = textMessage(waId, 'fragile');
+    await postWebhook(t.url, envelope({ messages: [fragile] }));
+    await t.bot.runtime.idle();
+    // As after a crash between parking and saving: the store never recorded the message as handled.
+    const record = (await t.bot.runtime.inspect(BUSINESS.phoneNumberId, waId))!.record;
+    delete record.seen[String(fragile.id)];
+    await t.bot.runtime.store.save(record);
+    fragility.broken = false;
+    await postWebhook(t.url, envelope({ messages: [fragile] })); // the gateway (or the journal) delivers it again
+    await waitUntil(() => textsSentTo(waId).length === 1, 'the replayed message\'s reply');
+    await t.bot.runtime.idle();
+    expect(await t.bot.runtime.parkedMessages()).toEqual([]);
+  });
+
   it('parked messages survive a restart (kept in the data directory)', async () => {
     const boom = textMessage('4911100007', 'throw');
     await postWebhook(t.url, envelope({ messages: [boom] }));
