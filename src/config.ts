@@ -42,6 +42,16 @@ export interface Config {
   throughputMps: number;
   /** Per-number gateways by phone_number_id (WHATSAPP_NUMBERS, JSON). */
   numbers: Record<string, NumberProviderConfig>;
+  /** 360dialog's webhook signature secret (WHATSAPP_360DIALOG_SECRET). */
+  dialog360Secret?: string;
+  /** Shared-secret header for gateways that do not sign (WHATSAPP_WEBHOOK_HEADER + WHATSAPP_WEBHOOK_SECRET). */
+  webhookHeader?: { name: string; secret: string };
+  /** Mask phone numbers in logs (CHARTBOT_MASK_PHONES=true). */
+  maskPhones: boolean;
+  /** How long a step waits for a flow's promise services (CHARTBOT_SERVICE_TIMEOUT_MS). */
+  serviceTimeoutMs?: number;
+  /** Most transitions one event may cause (CHARTBOT_MICROSTEP_BUDGET). */
+  microstepBudget?: number;
 }
 
 const optional = z
@@ -65,7 +75,17 @@ const schema = z.object({
   LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   CHARTBOT_FLOW: optional,
   CHARTBOT_MARK_READ: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  WHATSAPP_360DIALOG_SECRET: optional,
+  WHATSAPP_WEBHOOK_HEADER: optional.pipe(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional()),
+  WHATSAPP_WEBHOOK_SECRET: optional,
+  CHARTBOT_ALLOW_UNSIGNED: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  NODE_ENV: optional,
+  CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
+  CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
 });
+
+const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
 /** Reads the configuration from environment variables (see the README's table). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -90,8 +110,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('WHATSAPP_PROVIDER=d7 needs WHATSAPP_SENDER (your registered WhatsApp number, the originator)');
   }
   const numbers = parseNumbers(e.WHATSAPP_NUMBERS);
-  if (!e.WHATSAPP_APP_SECRET) {
-    warnings.push('WHATSAPP_APP_SECRET is not set: webhook signatures are NOT checked, anyone can post messages to this bot');
+  if (Boolean(e.WHATSAPP_WEBHOOK_HEADER) !== Boolean(e.WHATSAPP_WEBHOOK_SECRET)) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_HEADER and WHATSAPP_WEBHOOK_SECRET go together: the header name and the secret value the gateway sends in it');
+  }
+  if (!e.WHATSAPP_APP_SECRET && !e.WHATSAPP_360DIALOG_SECRET && !e.WHATSAPP_WEBHOOK_SECRET) {
+    const none = 'no webhook secret is set (WHATSAPP_APP_SECRET, WHATSAPP_360DIALOG_SECRET or WHATSAPP_WEBHOOK_HEADER + WHATSAPP_WEBHOOK_SECRET)';
+    if (e.NODE_ENV === 'production' && !isTrue(e.CHARTBOT_ALLOW_UNSIGNED)) {
+      throw new ConfigError(`NODE_ENV=production but ${none}: set one, or CHARTBOT_ALLOW_UNSIGNED=true to accept unsigned webhooks`);
+    }
+    warnings.push(`SECURITY: ${none}: webhook signatures are NOT checked, anyone can post messages to this bot`);
   }
   const config: Config = {
     port: e.PORT ?? 3000,
@@ -104,7 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings,
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,
+    maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
   };
+  if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
+  if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;
+  if (e.WHATSAPP_360DIALOG_SECRET) config.dialog360Secret = e.WHATSAPP_360DIALOG_SECRET;
+  if (e.WHATSAPP_WEBHOOK_HEADER && e.WHATSAPP_WEBHOOK_SECRET) config.webhookHeader = { name: e.WHATSAPP_WEBHOOK_HEADER, secret: e.WHATSAPP_WEBHOOK_SECRET };
   if (e.WHATSAPP_SENDER) config.sender = e.WHATSAPP_SENDER;
   if (e.CHARTBOT_API_TOKEN) config.apiToken = e.CHARTBOT_API_TOKEN;
   if (e.WHATSAPP_TOKEN) config.token = e.WHATSAPP_TOKEN;

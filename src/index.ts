@@ -58,3 +58,13 @@ export { isWindowOpen, CUSTOMER_SERVICE_WINDOW_MS, WINDOW_CLOSED_CODE } from './
 export { windowIsOpen } from './delivery/window-guard.ts';
 export { proactiveRouter } from './delivery/proactive-router.ts';
 export type { NumberProviderConfig } from './config.ts';
+export { runStepAwaitingServices, ServiceTimeoutError, DEFAULT_SERVICE_TIMEOUT_MS } from './conversation/awaited-step.ts';
+export { StepBudgetError, DEFAULT_MICROSTEP_BUDGET } from './conversation/run-step.ts';
+export { fileParkedStore, memoryParkedStore, type ParkedMessage, type ParkedStore } from './isolation/parked-store.ts';
+export type { RetryOutcome } from './isolation/parking.ts';
+export { adminRouter, type SessionSummary } from './admin/admin-router.ts';
+export { requireBearer } from './api/bearer-auth.ts';
+export { authenticateWebhook, verify360dialogSignature, hasWebhookSecret, type WebhookSecrets, type WebhookAuthResult } from './webhook/webhook-auth.ts';
+export { jsonTooDeep, isJsonContentType, MAX_JSON_DEPTH } from './webhook/json-limits.ts';
+export { maskPhone } from './logging/mask-phones.ts';
+export type { LoggerOptions } from './logger.ts';

@@ -1,17 +1,38 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { maskPhoneFields } from './logging/mask-phones.ts';
 
 export type { Logger };
+
+export interface LoggerOptions {
+  /** Mask phone numbers in the phone fields of log objects, nested ones included (CHARTBOT_MASK_PHONES; see mask-phones.ts). */
+  maskPhones?: boolean;
+  /** Where lines go (default stdout); tests pass a stream to read them. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Where secrets could sit in a logged object. Tokens and secrets are never passed to the logger on
+ * purpose; this is the second line of defence (e.g. an error object carrying request headers).
+ */
+export const REDACTED_PATHS = [
+  'token', 'apiToken', 'appSecret', 'secret', 'dialog360Secret', 'authorization', 'password',
+  '*.token', '*.apiToken', '*.appSecret', '*.secret', '*.dialog360Secret', '*.authorization', '*.password',
+  'headers.authorization', 'headers["d360-api-key"]', 'headers["D360-API-KEY"]', 'headers["x-hub-signature-256"]', 'headers["x-360dialog-signature"]',
+  '*.headers.authorization', '*.headers["d360-api-key"]', '*.headers["D360-API-KEY"]',
+];
 
 /**
  * Structured JSON logs (pino): one object per line, cheap enough for the hot path. Tokens and app
  * secrets are never passed to the logger; `redact` is a second line of defence.
  */
-export function createLogger(level = 'info'): Logger {
-  return pino({
+export function createLogger(level = 'info', options: LoggerOptions = {}): Logger {
+  const pinoOptions = {
     level,
     base: { service: 'chartbot' },
-    redact: { paths: ['token', 'appSecret', '*.token', '*.appSecret', 'headers.authorization'], censor: '[redacted]' },
-  });
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(options.maskPhones ? { formatters: { log: maskPhoneFields } } : {}),
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
 
 /** A logger that drops everything, for tests and embedding. */

@@ -11,7 +11,7 @@ import { createBot } from '../server/create-bot.ts';
  */
 export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = loadConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
   const providers = createProviderSelection(config);
@@ -24,6 +24,10 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     delivery: { limits: { perNumberMps: config.throughputMps } },
     dataDir: config.dataDir,
     appSecret: config.appSecret,
+    dialog360Secret: config.dialog360Secret,
+    webhookHeader: config.webhookHeader,
+    serviceTimeoutMs: config.serviceTimeoutMs,
+    microstepBudget: config.microstepBudget,
     verifyToken: config.verifyToken,
     markRead: config.markRead,
   });

@@ -16,6 +16,8 @@ export interface StepInput {
   now: number;
   /** Passed to xstate's `createActor` (chartbot/testing uses it to record coverage). */
   inspect?: (event: InspectionEvent) => void;
+  /** Most microsteps (transitions) one event may cause; more fails the step (default 1,000). */
+  microstepBudget?: number;
 }
 
 export type StepResult =
@@ -49,56 +51,94 @@ function scheduledEvents(actor: AnyActorRef): ScheduledEvent[] {
   return Object.values(snapshot._scheduledEvents);
 }
 
+/** Thrown into a step whose event caused more microsteps than its budget (an `always` or `raise` loop). */
+export class StepBudgetError extends Error {
+  override readonly name = 'StepBudgetError';
+}
+
 /**
- * One step of a contact's conversation: restore the actor from its snapshot, re-arm its pending
- * timers (so leaving a state cancels them as xstate would), deliver the event, collect the
- * `reply()` actions, and read back the new snapshot and timers. The actor lives only for the step,
- * so idle contacts cost no memory.
+ * Default cap on microsteps per event: far above any real flow. A loop blocks the event loop until
+ * the cap: 11–40 ms at 1,000, 50–210 ms at 10,000 (bench/step-isolation.ts), so the default stays low.
  */
-export function runStep(step: StepInput): StepResult {
-  const replies: OutboundMessage[] = [];
-  let failure: unknown;
-  let failed = false;
+export const DEFAULT_MICROSTEP_BUDGET = 1_000;
+
+/** A step whose actor is still alive (between delivering the event and reading back the result). */
+export interface LiveStep {
+  actor: AnyActorRef;
+  /** Set when the actor failed (threw, errored, or exceeded its budget). */
+  failure: { error: unknown } | undefined;
+  /** Called on every inspection event, so an awaiting caller can re-check its children. */
+  onActivity: (() => void) | undefined;
+  readonly replies: OutboundMessage[];
+  readonly armed: Map<string, { scheduled: ScheduledEvent; fireAt: number }>;
+  readonly step: StepInput;
+}
+
+/**
+ * Restores the actor, re-arms its timers and delivers the event, leaving the actor running.
+ * Returns a failed result when the actor cannot even be restored or started.
+ */
+export function beginStep(step: StepInput): LiveStep | StepResult {
+  const budget = step.microstepBudget ?? DEFAULT_MICROSTEP_BUDGET;
+  let microsteps = 0;
+  const live: Omit<LiveStep, 'actor'> & { actor?: AnyActorRef } = {
+    failure: undefined,
+    onActivity: undefined,
+    replies: [],
+    armed: new Map(),
+    step,
+  };
+  // xstate's own loop guard (`options.maxIterations`) defaults to Infinity, and a loop would block
+  // every contact; throwing from the inspector turns the loop into an error of this actor only.
+  const inspect = (event: InspectionEvent): void => {
+    step.inspect?.(event);
+    live.onActivity?.();
+    if (event.type === '@xstate.microstep' && ++microsteps > budget) {
+      throw new StepBudgetError(`more than ${budget} transitions for one event: an eventless (always) or raise loop?`);
+    }
+  };
   let actor: AnyActorRef;
   try {
     actor = createActor(step.machine, {
       ...(step.snapshot === undefined ? {} : { snapshot: step.snapshot as never }),
       input: step.input,
       clock: inertClock,
-      ...(step.inspect ? { inspect: step.inspect } : {}),
+      inspect,
     });
   } catch (error) {
     return { ok: false, error, phase: 'restore' };
   }
-  collectReplies(actor.system, (message) => replies.push(message));
-  actor.subscribe({
-    error: (error) => {
-      failed = true;
-      failure = error;
-    },
-  });
+  live.actor = actor;
+  collectReplies(actor.system, (message) => live.replies.push(message));
+  actor.subscribe({ error: (error) => (live.failure ??= { error }) });
 
-  const armed = new Map<string, { scheduled: ScheduledEvent; fireAt: number }>();
   try {
     actor.start();
-    if (failed) return { ok: false, error: failure, phase: step.snapshot === undefined ? 'transition' : 'restore' };
+    if (live.failure) {
+      actor.stop();
+      return { ok: false, error: live.failure.error, phase: step.snapshot === undefined ? 'transition' : 'restore' };
+    }
     for (const timer of step.timers) {
       actor.system.scheduler.schedule(actor, actor, timer.event, Math.max(0, timer.fireAt - step.now), timer.id);
     }
     for (const scheduled of scheduledEvents(actor)) {
       const timer = step.timers.find((t) => t.id === scheduled.id);
-      if (timer) armed.set(scheduled.id, { scheduled, fireAt: timer.fireAt });
+      if (timer) live.armed.set(scheduled.id, { scheduled, fireAt: timer.fireAt });
     }
     if (step.event) actor.send(step.event);
   } catch (error) {
-    failed = true;
-    failure = error;
+    live.failure ??= { error };
   }
-  if (failed) {
-    actor.stop();
-    return { ok: false, error: failure, phase: 'transition' };
-  }
+  return live as LiveStep;
+}
 
+/** Reads back the snapshot, timers and replies of a live step, and stops its actor. */
+export function endStep(live: LiveStep): StepResult {
+  const { actor, step, armed, replies } = live;
+  if (live.failure) {
+    actor.stop();
+    return { ok: false, error: live.failure.error, phase: 'transition' };
+  }
   const snapshot = actor.getSnapshot() as { status: string };
   const done = snapshot.status === 'done';
   const timers: PendingTimer[] = [];
@@ -114,4 +154,16 @@ export function runStep(step: StepInput): StepResult {
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
   return { ok: true, snapshot: persisted, timers, replies, done };
+}
+
+/**
+ * One step of a contact's conversation: restore the actor from its snapshot, re-arm its pending
+ * timers (so leaving a state cancels them as xstate would), deliver the event, collect the
+ * `reply()` actions, and read back the new snapshot and timers. The actor lives only for the step,
+ * so idle contacts cost no memory. Synchronous: invoked promise actors do not get to finish here
+ * (the runtime uses `runStepAwaitingServices`, which does).
+ */
+export function runStep(step: StepInput): StepResult {
+  const live = beginStep(step);
+  return 'ok' in live ? live : endStep(live);
 }

@@ -11,7 +11,10 @@ import { systemClock, type Clock } from './clock.ts';
 import { KeyedQueue } from './contact-queue.ts';
 import type { Flow } from './define-flow.ts';
 import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
-import { runStep, type StepResult } from './run-step.ts';
+import type { StepResult } from './run-step.ts';
+import { runStepAwaitingServices } from './awaited-step.ts';
+import { memoryParkedStore, type ParkedMessage, type ParkedStore } from '../isolation/parked-store.ts';
+import { describeError, parkedEntry, type RetryOutcome } from '../isolation/parking.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
 import { OutboundSender, type DeliveryOptions } from '../delivery/outbound-sender.ts';
 import { isWindowOpen } from '../delivery/window.ts';
@@ -36,6 +39,12 @@ export interface RuntimeOptions {
   delivery?: DeliveryOptions;
   /** Observes every actor step (xstate inspection events); chartbot/testing records coverage with it. */
   inspect?: (event: InspectionEvent) => void;
+  /** Where messages whose flow failed are kept for a retry (default: in memory). */
+  parked?: ParkedStore;
+  /** Most transitions one event may cause before the step fails (default 1,000). */
+  microstepBudget?: number;
+  /** How long a step waits for the promise actors (`fromPromise`) it invoked (default 10 s). */
+  serviceTimeoutMs?: number;
 }
 
 /** One reply the runtime sent (or failed to send), for observers such as the test harness. */
@@ -81,6 +90,8 @@ export class Runtime {
   private readonly replyListeners = new Set<(reply: SentReply) => void>();
   private readonly sender: OutboundSender;
   private closed = false;
+  readonly parked: ParkedStore;
+  private readonly stepLimits: { microstepBudget?: number; serviceTimeoutMs?: number };
 
   constructor(options: RuntimeOptions) {
     this.registry = Array.isArray(options.flows)
@@ -95,6 +106,8 @@ export class Runtime {
     this.dedupeRetentionMs = options.dedupeRetentionMs ?? 7 * DAY;
     this.outboundHistory = options.outboundHistory ?? 200;
     this.inspector = options.inspect;
+    this.parked = options.parked ?? memoryParkedStore();
+    this.stepLimits = { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) };
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.scheduler = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.fireTimers(key)));
     this.sender = new OutboundSender(this.providerFor, this.clock, options.delivery, this.logger);
@@ -206,6 +219,38 @@ export class Runtime {
     });
   }
 
+  /** Messages whose flow failed (threw, looped, timed out), oldest first. */
+  async parkedMessages(): Promise<ParkedMessage[]> {
+    return (await this.parked.list()).sort((a, b) => a.parkedAt - b.parkedAt);
+  }
+
+  /**
+   * Re-delivers a parked message to its contact's machine, through the contact's queue (so it never
+   * interleaves with the contact's other messages). Succeeds → unparked; fails again → stays parked.
+   */
+  async retryParked(id: string): Promise<RetryOutcome> {
+    const parked = await this.parked.get(id);
+    if (!parked) return { status: 'unknown' };
+    return this.runForResult(parked.key, async () => {
+      const record = await this.loadRecord(parked.key, parked.businessNumberId, parked.waId);
+      let error: unknown;
+      await this.step(record, parked.event, parked.event.contact, this.clock.now(), async (failure, flow) => {
+        error = failure;
+        await this.park(record, parked.event, flow, failure);
+      });
+      if (error !== undefined) return { status: 'parked', error: describeError(error) };
+      await this.parked.remove(id);
+      this.logger.info({ contact: parked.key, messageId: id }, 'parked message delivered on retry');
+      return { status: 'delivered' };
+    });
+  }
+
+  private async park(record: ContactRecord, event: UserEvent, flow: string, error: unknown): Promise<void> {
+    const entry = parkedEntry(await this.parked.get(event.messageId), { record, event, flow, error, now: this.clock.now() });
+    await this.parked.put(entry);
+    this.logger.error({ contact: record.key, messageId: event.messageId, flow, attempts: entry.attempts, error: entry.error }, 'message parked: retry with POST /api/parked/{id}/retry');
+  }
+
   async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
     const record = await this.store.load(contactKey(businessNumberId, waId));
     return record ? { record, flow: this.registry.forNumber(businessNumberId) } : undefined;
@@ -241,7 +286,10 @@ export class Runtime {
     record.seen[event.messageId] = now;
     this.pruneSeen(record, now);
     record.lastInboundAt = Math.max(record.lastInboundAt ?? 0, event.timestamp || now);
-    await this.step(record, event, event.contact, now);
+    let failed = false;
+    await this.step(record, event, event.contact, now, (error, flow) => ((failed = true), this.park(record, event, flow, error)));
+    // Parked by a run whose record never got saved (a crash in between), then replayed with success.
+    if (!failed && (await this.parked.get(event.messageId))) await this.parked.remove(event.messageId);
     await receipt;
   }
 
@@ -298,7 +346,13 @@ export class Runtime {
    * Runs the contact's machine on one event, persists the result and sends the replies. A flow that
    * throws leaves the last good snapshot in place (the event is still recorded as handled).
    */
-  private async step(record: ContactRecord, event: EventObject, contact: Contact, now: number): Promise<ContactRecord> {
+  private async step(
+    record: ContactRecord,
+    event: EventObject,
+    contact: Contact,
+    now: number,
+    onFailure?: (error: unknown, flow: string) => Promise<void>,
+  ): Promise<ContactRecord> {
     const flow = this.registry.forNumber(record.businessNumberId);
     if (record.flow !== undefined && record.flow !== flow.name) {
       this.logger.info({ contact: record.key, from: record.flow, to: flow.name }, 'number now routed to another flow: conversation restarts');
@@ -308,17 +362,21 @@ export class Runtime {
     const input = { contact, businessNumberId: record.businessNumberId };
     const inspect = this.inspector ? { inspect: this.inspector } : {};
     const window = { lastInboundAt: record.lastInboundAt, now };
-    let result: StepResult = withWindowInfo(window, () => runStep({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now, ...inspect }));
+    const limits = this.stepLimits;
+    let result: StepResult = await withWindowInfo(window, () => runStepAwaitingServices({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now, ...inspect, ...limits }, limits.serviceTimeoutMs));
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       this.logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
-      result = withWindowInfo(window, () => runStep({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, ...inspect }));
+      result = await withWindowInfo(window, () => runStepAwaitingServices({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, ...inspect, ...limits }, limits.serviceTimeoutMs));
     }
     if (!result.ok) {
       this.logger.error(
         { err: result.error, contact: record.key, flow: flow.name, event: event.type },
         'flow threw: contact keeps its last good state',
       );
+      // Parked before the record (which marks the message handled) is saved: a crash in between
+      // re-runs the message rather than losing it.
+      await onFailure?.(result.error, flow.name);
       record.updatedAt = now;
       await this.store.save(record);
       this.scheduler.set(record.key, nextFireAt(record));

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
+import { requireBearer } from '../api/bearer-auth.ts';
 import type { Runtime, SentReply } from '../conversation/runtime.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 
@@ -15,17 +15,8 @@ import type { OutboundMessage } from '../messages/outbound.ts';
  * Every request needs `Authorization: Bearer <CHARTBOT_API_TOKEN>`.
  */
 export function proactiveRouter(runtime: Runtime, token: string): Router {
-  const expected = Buffer.from(`Bearer ${token}`);
   const router = new Router({ prefix: '/api' });
-  router.use(async (ctx, next) => {
-    const given = Buffer.from(ctx.get('authorization'));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      ctx.status = 401;
-      ctx.body = { error: 'missing or wrong bearer token' };
-      return;
-    }
-    await next();
-  });
+  router.use(requireBearer(token));
   router.post('/messages', async (ctx) => {
     let body: unknown;
     try {

@@ -12,6 +12,7 @@ import type {
 } from './inbound-events.ts';
 import type { StatusUpdate } from './status-update.ts';
 import { mapGatewayStatus } from '../providers/gateway-status.ts';
+import { jsonTooDeep } from '../webhook/json-limits.ts';
 
 /** What one webhook POST contained, normalised. Nothing of a batch is dropped silently. */
 export interface ParsedWebhook {
@@ -36,6 +37,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+/** For messages about a value: String() throws on JSON like {"toString":1}, JSON.stringify does not. */
+const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined').slice(0, 100));
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const num = (v: unknown): number => {
@@ -48,6 +51,12 @@ export function parseTimestamp(v: unknown): number {
   const seconds = num(v);
   return seconds > 0 ? seconds * 1000 : 0;
 }
+
+/**
+ * Longest sender id / business number id accepted. Real ones are at most ~30 characters; the
+ * contact key names a file, so an absurd id would fail every write for that "contact".
+ */
+export const MAX_ID_LENGTH = 64;
 
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -63,7 +72,7 @@ export function parseWebhook(body: unknown): ParsedWebhook {
   }
   const out: ParsedWebhook = { messages: [], statuses: [], ignored: [] };
   if (body.object !== undefined && body.object !== 'whatsapp_business_account') {
-    out.ignored.push({ reason: `object "${String(body.object)}" is not whatsapp_business_account`, part: body.object });
+    out.ignored.push({ reason: `object "${show(body.object)}" is not whatsapp_business_account`, part: body.object });
   }
   for (const entry of body.entry) {
     for (const change of arr(obj(entry).changes)) {
@@ -89,8 +98,8 @@ function parseChange(change: unknown, out: ParsedWebhook): void {
     out.ignored.push({ reason: 'webhook-level errors reported by WhatsApp', part: value.errors });
   }
   for (const message of arr(value.messages)) {
-    if (!businessNumberId) {
-      out.ignored.push({ reason: 'message without metadata.phone_number_id', part: message });
+    if (!businessNumberId || businessNumberId.length > MAX_ID_LENGTH) {
+      out.ignored.push({ reason: `message without a usable metadata.phone_number_id (1–${MAX_ID_LENGTH} characters)`, part: message });
       continue;
     }
     const event = parseMessage(obj(message), businessNumberId, displayPhoneNumber, contacts);
@@ -179,6 +188,8 @@ export function parseErrors(v: unknown): WhatsAppError[] {
 function parseFlowResponse(v: unknown): Obj {
   if (isObj(v)) return v;
   if (typeof v === 'string') {
+    // A nested-JSON bomb inside the string would later overflow the stack when the event is saved.
+    if (jsonTooDeep(v)) return { raw: v };
     try {
       const parsed: unknown = JSON.parse(v);
       if (isObj(parsed)) return parsed;
@@ -195,6 +206,7 @@ function parseMessage(m: Obj, businessNumberId: string, displayPhoneNumber: stri
   if (!messageId) return 'message without an id (cannot be de-duplicated or marked read)';
   const contact = findContact(m, contacts);
   if (!contact) return 'message without a sender (no from, from_user_id or contact wa_id)';
+  if (contact.waId.length > MAX_ID_LENGTH) return `sender id longer than ${MAX_ID_LENGTH} characters`;
   const base: InboundBase = {
     messageId,
     contact,
@@ -326,12 +338,14 @@ function parseStatus(s: Obj, businessNumberId: string): StatusUpdate | string {
   if (!messageId) return 'status without a message id';
   // Gateways speak their own vocabularies (SENT, ERROR, EXPIRED, undeliverable…): one status model.
   const status = mapGatewayStatus(str(s.status) ?? '');
-  if (!status) return `unknown status "${String(s.status)}"`;
+  if (!status) return `unknown status "${show(s.status)}"`;
+  const recipient = str(s.recipient_id) || str(s.recipient_user_id) || '';
+  if (recipient.length > MAX_ID_LENGTH || businessNumberId.length > MAX_ID_LENGTH) return `status with an id longer than ${MAX_ID_LENGTH} characters`;
   const update: StatusUpdate = {
     messageId,
     status,
     timestamp: parseTimestamp(s.timestamp),
-    recipientId: str(s.recipient_id) || str(s.recipient_user_id) || '',
+    recipientId: recipient,
     businessNumberId,
     errors: parseErrors(s.errors),
     raw: s,

@@ -9,6 +9,8 @@ import { lowdbStore } from '../store/lowdb-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
+import { adminRouter } from '../admin/admin-router.ts';
+import { fileParkedStore, memoryParkedStore } from '../isolation/parked-store.ts';
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -21,7 +23,11 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   verifyToken?: string;
   /** Largest webhook body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Enables the proactive-message API (`/api/messages`), guarded by this bearer token. */
+  /** 360dialog's `x-360dialog-signature` secret (HMAC-SHA256 of the body; hex or base64 accepted). */
+  dialog360Secret?: string;
+  /** A shared-secret header every webhook POST must carry, for gateways that do not sign. */
+  webhookHeader?: { name: string; secret: string };
+  /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
 }
 
@@ -47,7 +53,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       onCorrupt: (file, quarantinedAs, error) =>
         logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
     }));
-  const runtime = new Runtime({ ...options, store, logger });
+  // Parked messages live beside the contact files; with a custom store, in memory unless given.
+  const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
+  const runtime = new Runtime({ ...options, store, logger, parked });
   await runtime.start();
 
   let accepting = true;
@@ -74,6 +82,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     onWebhook: (parsed) => runtime.dispatch(parsed),
     logger,
     appSecret: options.appSecret,
+    dialog360Secret: options.dialog360Secret,
+    webhookHeader: options.webhookHeader,
     verifyToken: options.verifyToken,
     bodyLimit: options.bodyLimit,
     accepting: () => accepting,
@@ -82,6 +92,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   if (options.apiToken) {
     const api = proactiveRouter(runtime, options.apiToken);
     app.use(api.routes()).use(api.allowedMethods());
+    const admin = adminRouter(runtime, options.apiToken);
+    app.use(admin.routes()).use(admin.allowedMethods());
   }
 
   return {

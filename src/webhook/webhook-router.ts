@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { NotAWebhookError, parseWebhook, type ParsedWebhook } from '../messages/parse-webhook.ts';
 import type { Logger } from '../logger.ts';
-import { verifySignature } from './signature.ts';
+import { authenticateWebhook, type WebhookSecrets } from './webhook-auth.ts';
+import { isJsonContentType, jsonTooDeep, MAX_JSON_DEPTH } from './json-limits.ts';
 
 export interface WebhookOptions {
   /** Receives what every accepted POST carried. Not awaited: the gateway gets its 200 at once. */
@@ -11,6 +12,9 @@ export interface WebhookOptions {
   logger: Logger;
   /** When set, every POST must carry a valid `X-Hub-Signature-256`. */
   appSecret?: string;
+  /** 360dialog's optional signature secret and/or a shared-secret header (see webhook-auth.ts). */
+  dialog360Secret?: WebhookSecrets['dialog360Secret'];
+  webhookHeader?: WebhookSecrets['header'];
   /** Token for Meta's `GET` subscription challenge. */
   verifyToken?: string;
   /** Largest body accepted (default 1 MiB). */
@@ -52,6 +56,10 @@ export function webhookRouter(options: WebhookOptions): Router {
       ctx.set('Retry-After', '5');
       return fail(ctx, 503, 'not accepting webhooks right now (starting or shutting down); retry later');
     }
+    if (!isJsonContentType(ctx.get('content-type') || undefined)) {
+      options.logger.warn({ contentType: ctx.get('content-type') }, 'webhook rejected: not a JSON content type');
+      return fail(ctx, 415, 'content-type must be application/json');
+    }
     let raw: Buffer;
     try {
       raw = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
@@ -61,15 +69,20 @@ export function webhookRouter(options: WebhookOptions): Router {
       options.logger.warn({ err: error }, 'webhook body could not be read');
       return fail(ctx, 400, `body could not be read: ${(error as Error).message}`);
     }
-    if (options.appSecret !== undefined) {
-      if (!verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, options.appSecret)) {
-        options.logger.warn({ bytes: raw.length }, 'webhook rejected: missing or wrong X-Hub-Signature-256');
-        return fail(ctx, 401, 'missing or wrong X-Hub-Signature-256 (HMAC-SHA256 of the raw body with WHATSAPP_APP_SECRET)');
-      }
+    const secrets = { appSecret: options.appSecret, dialog360Secret: options.dialog360Secret, header: options.webhookHeader };
+    const auth = authenticateWebhook(raw, (name) => ctx.get(name) || undefined, secrets);
+    if (!auth.ok) {
+      options.logger.warn({ bytes: raw.length }, `webhook rejected: ${auth.reason}`);
+      return fail(ctx, 401, auth.reason);
+    }
+    const text = raw.toString('utf8');
+    if (jsonTooDeep(text)) {
+      options.logger.warn({ bytes: raw.length }, 'webhook rejected: JSON nested too deep');
+      return fail(ctx, 400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch (error) {
       options.logger.warn({ bytes: raw.length }, 'webhook rejected: malformed JSON');
       return fail(ctx, 400, `malformed JSON: ${(error as Error).message}`);

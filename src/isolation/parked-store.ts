@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { UserEvent } from '../messages/inbound-events.ts';
+import { AtomicJsonFile } from '../store/atomic-json-file.ts';
+
+/** An inbound message whose flow failed (threw, looped, or timed out on a service), kept for a retry. */
+export interface ParkedMessage {
+  /** The inbound message id (`wamid…`); also the id of the parked entry. */
+  id: string;
+  /** Contact key `{businessNumberId}:{waId}`. */
+  key: string;
+  businessNumberId: string;
+  waId: string;
+  flow: string;
+  /** The event as the machine received it. */
+  event: UserEvent;
+  /** What went wrong (error name and message). */
+  error: string;
+  /** When it was first parked and last attempted, epoch ms. */
+  parkedAt: number;
+  lastAttemptAt: number;
+  /** Times the flow failed on this message (1 when first parked). */
+  attempts: number;
+}
+
+/**
+ * Where parked messages are kept. Parking is rare, so the file version keeps them all in one
+ * small document (atomic rewrite per change) and serves reads from memory.
+ */
+export interface ParkedStore {
+  list(): Promise<ParkedMessage[]>;
+  get(id: string): Promise<ParkedMessage | undefined>;
+  put(message: ParkedMessage): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/** Parked messages in memory (tests, and bots embedded with their own `SessionStore`). */
+export function memoryParkedStore(): ParkedStore {
+  const parked = new Map<string, ParkedMessage>();
+  const copy = (m: ParkedMessage): ParkedMessage => structuredClone(m);
+  return {
+    list: async () => [...parked.values()].map(copy),
+    get: async (id) => {
+      const m = parked.get(id);
+      return m && copy(m);
+    },
+    put: async (m) => void parked.set(m.id, copy(m)),
+    remove: async (id) => void parked.delete(id),
+  };
+}
+
+/** Parked messages in `<dir>/parked.json`, written atomically (temp file + fsync + rename). */
+export async function fileParkedStore(
+  dir: string,
+  onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void,
+): Promise<ParkedStore> {
+  await mkdir(dir, { recursive: true });
+  const file = new AtomicJsonFile<ParkedMessage[]>(join(dir, 'parked.json'), { fsync: true, ...(onCorrupt ? { onCorrupt } : {}) });
+  const memory = memoryParkedStore();
+  for (const m of (await file.read()) ?? []) await memory.put(m);
+  // Writes are chained so two changes never race on the file.
+  let writing: Promise<void> = Promise.resolve();
+  const persist = (): Promise<void> => {
+    writing = writing.catch(() => undefined).then(async () => file.write(await memory.list()));
+    return writing;
+  };
+  return {
+    list: memory.list,
+    get: memory.get,
+    put: async (m) => {
+      await memory.put(m);
+      await persist();
+    },
+    remove: async (id) => {
+      await memory.remove(id);
+      await persist();
+    },
+  };
+}
