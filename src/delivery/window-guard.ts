@@ -1,20 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isWindowOpen } from './window.ts';
 
 /**
- * What the step being run knows about the contact's window. A step (`runStep`) is synchronous, so
- * the runtime sets this around it and a flow's guard reads it: no store access inside a machine.
+ * What the step being run knows about the contact's window. The runtime sets it around the step and
+ * a flow's guard reads it: no store access inside a machine. AsyncLocalStorage (not a module
+ * variable) because a step may await a flow's services, and other contacts' steps run meanwhile.
  */
-let current: { lastInboundAt: number | undefined; now: number } | undefined;
+const current = new AsyncLocalStorage<{ lastInboundAt: number | undefined; now: number }>();
 
 /** Runs `step` with the contact's window visible to `windowIsOpen` (runtime internal). */
 export function withWindowInfo<T>(info: { lastInboundAt: number | undefined; now: number }, step: () => T): T {
-  const previous = current;
-  current = info;
-  try {
-    return step();
-  } finally {
-    current = previous;
-  }
+  return current.run(info, step);
 }
 
 /**
@@ -29,6 +25,7 @@ export function withWindowInfo<T>(info: { lastInboundAt: number | undefined; now
  * ```
  */
 export function windowIsOpen(): boolean {
-  if (!current) throw new Error('windowIsOpen ran outside the chartbot runtime: run the flow with createBot() or chartbot/testing');
-  return isWindowOpen(current.lastInboundAt, current.now);
+  const info = current.getStore();
+  if (!info) throw new Error('windowIsOpen ran outside the chartbot runtime: run the flow with createBot() or chartbot/testing');
+  return isWindowOpen(info.lastInboundAt, info.now);
 }
