@@ -57,7 +57,8 @@ export const supportMachine = setup({
   },
   states: {
     start: {
-      on: { 'user.*': 'menu' },
+      // An order as the first message is acknowledged too (a state's own `user.*` wins over the root's `user.order`).
+      on: { 'user.order': { target: 'menu', actions: reply(({ event }) => orderTotal(event)) }, 'user.*': 'menu' },
     },
     menu: {
       entry: reply(({ context }) => menu(context.name)),
@@ -128,7 +129,7 @@ export const supportMachine = setup({
     reminder: {
       entry: reply(({ context }) => `Are you still there, ${context.name}? Reply anything to continue.`),
       after: { closeAfter: 'closed' },
-      on: { 'user.*': 'menu' },
+      on: { 'user.order': { target: 'menu', actions: reply(({ event }) => orderTotal(event)) }, 'user.*': 'menu' },
     },
     closed: {
       type: 'final',

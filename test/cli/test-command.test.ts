@@ -12,7 +12,7 @@ describe('chartbot test', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('PASS test/transcripts/support-faq.transcript\n');
     expect(run.stdout).toContain('\n4 passed, 0 failed\n');
-    expect(run.stdout).toMatch(/Coverage\nflow support: states 7\/7 \(100%\), transitions 11\/20 \(55%\)\n {2}never taken:\n/);
+    expect(run.stdout).toMatch(/Coverage\nflow support: states 7\/7 \(100%\), transitions 11\/22 \(50%\)\n {2}never taken:\n/);
     expect(run.stdout).toContain('    faq --after idle (10m)--> reminder\n');
   });
 

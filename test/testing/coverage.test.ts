@@ -25,8 +25,8 @@ describe('coverage of the conversation graph', () => {
     expect(report?.states.visited).toEqual(['start', 'menu', 'handover']);
     expect(report?.states.unvisited).toEqual(['faq', 'ticket', 'reminder', 'closed']);
     expect(report?.transitions.taken).toEqual(['start --user.*--> menu', expect.stringMatching(/^menu --user\.button \[.*human.*\]--> handover$/)]);
-    expect(report?.transitions.total).toBe(20);
-    expect(report?.transitions.untaken).toHaveLength(18);
+    expect(report?.transitions.total).toBe(22);
+    expect(report?.transitions.untaken).toHaveLength(20);
     expect(report?.transitions.untaken).toContain('reminder --after closeAfter (1h)--> closed');
   });
 
@@ -34,7 +34,7 @@ describe('coverage of the conversation graph', () => {
     const bot = await start({ flow: support });
     await bot.contact('4915550021').send('hi');
     const text = formatCoverage(bot.coverage());
-    expect(text.split('\n')[0]).toBe('flow support: states 2/7 (28%), transitions 1/20 (5%)');
+    expect(text.split('\n')[0]).toBe('flow support: states 2/7 (28%), transitions 1/22 (4%)');
     expect(text).toContain('  never reached: faq, ticket, handover, reminder, closed\n');
     expect(text).toMatch(/\n {4}menu --user\.button \[.*human.*\]--> handover\n/);
   });
