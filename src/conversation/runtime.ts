@@ -17,6 +17,7 @@ import { OutboundSender, type DeliveryOptions } from '../delivery/outbound-sende
 import { isWindowOpen } from '../delivery/window.ts';
 import { withWindowInfo } from '../delivery/window-guard.ts';
 import type { OutboundRecord } from '../store/contact-record.ts';
+import { addToOutbox, contactsWithUnsentReplies, dropFirstFromOutbox } from '../durability/outbox.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -105,6 +106,8 @@ export class Runtime {
     const pending = await this.store.pendingTimers();
     for (const [key, at] of pending) this.scheduler.set(key, at);
     if (pending.size > 0) this.logger.info({ contacts: pending.size }, 'restored pending timers');
+    // Replies decided before a crash and never confirmed go out before anything new for the contact.
+    for (const key of await contactsWithUnsentReplies(this.store)) void this.queue.push(key, () => this.resumeOutbox(key));
   }
 
   /** Queues everything a webhook carried. Returns when all of it has been handled. */
@@ -232,6 +235,8 @@ export class Runtime {
     const record = await this.loadRecord(key, event.businessNumberId, event.contact.waId);
     if (record.seen[event.messageId] !== undefined) {
       this.logger.debug({ contact: key, messageId: event.messageId }, 'duplicate delivery ignored');
+      // A replay after a crash: the replies its step decided may still be waiting.
+      if (record.outbox?.length) await this.deliverOutbox(record);
       return;
     }
     const now = this.clock.now();
@@ -329,14 +334,31 @@ export class Runtime {
     else record.snapshot = result.snapshot;
     record.timers = result.timers;
     record.updatedAt = now;
+    addToOutbox(record, result.replies, now, event.type === 'bot.failed');
     await this.store.save(record);
     this.scheduler.set(record.key, nextFireAt(record));
+    await this.deliverOutbox(record);
+    return record;
+  }
 
-    if (result.replies.length > 0) {
-      await this.sendReplies(record, result.replies, event.type === 'bot.failed');
+  /**
+   * Sends the contact's unconfirmed replies oldest first; each leaves the outbox in a save right
+   * after the provider answered, so a crash repeats at most the one reply in flight.
+   */
+  private async deliverOutbox(record: ContactRecord): Promise<void> {
+    for (let entry = record.outbox?.[0]; entry; entry = record.outbox?.[0]) {
+      await this.sendReplies(record, [entry.message], entry.causedByFailure === true);
+      dropFirstFromOutbox(record);
       await this.store.save(record);
     }
-    return record;
+  }
+
+  private async resumeOutbox(key: string): Promise<void> {
+    const record = await this.store.load(key);
+    if (!record) return;
+    if (!record.outbox?.length) return this.store.save(record); // a stale index entry: saving clears it
+    this.logger.info({ contact: key, replies: record.outbox.length }, 'sending replies decided before the restart');
+    await this.deliverOutbox(record);
   }
 
   private async sendReplies(record: ContactRecord, replies: OutboundMessage[], causedByFailure: boolean): Promise<SentReply[]> {

@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { Runtime, type RuntimeOptions } from '../conversation/runtime.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
+import { DurableInbox } from '../durability/durable-inbox.ts';
+import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
+import { join } from 'node:path';
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -21,6 +24,12 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   verifyToken?: string;
   /** Largest webhook body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * The inbox journal (`<dataDir>/inbox`): the webhook answers 200 only once a batch is fsync'd
+   * there, and batches not processed before a crash are processed at the next start. On by default
+   * with the default lowdb store; `true` or options turn it on with another store, `false` off.
+   */
+  journal?: boolean | Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
   /** Enables the proactive-message API (`/api/messages`), guarded by this bearer token. */
   apiToken?: string;
 }
@@ -49,6 +58,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     }));
   const runtime = new Runtime({ ...options, store, logger });
   await runtime.start();
+  const journaled = options.journal ?? options.store === undefined;
+  const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
 
   let accepting = true;
   let server: Server | undefined;
@@ -72,6 +83,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const webhook = webhookRouter({
     onWebhook: (parsed) => runtime.dispatch(parsed),
+    ...(inbox ? { record: (raw: Buffer, parsed: Parameters<typeof runtime.dispatch>[0]) => inbox.accept(raw, parsed) } : {}),
     logger,
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
@@ -97,8 +109,23 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       accepting = false;
       const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
-      await runtime.close();
+      // Requests in flight only wait for the journal's commit: let them finish before it closes.
+      const straggler = setTimeout(() => server?.closeAllConnections(), 2000);
       await closing;
+      clearTimeout(straggler);
+      await runtime.close();
+      await inbox?.close();
     },
   };
+}
+
+async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | Exclude<BotOptions['journal'], boolean | undefined>): Promise<DurableInbox> {
+  const { inbox, pending } = await DurableInbox.open({
+    dir: join(dataDir, 'inbox'),
+    ...(settings === true ? {} : settings),
+    process: (parsed) => runtime.dispatch(parsed),
+    logger,
+  });
+  inbox.replay(pending);
+  return inbox;
 }

@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile } from './atomic-json-file.ts';
 import { nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
-import { TimerIndex } from './timer-index.ts';
+import { KeyIndex } from './key-index.ts';
 
 export interface LowdbStoreOptions {
   /** Folder for the data (created if missing). */
@@ -35,8 +35,10 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   await mkdir(join(dir, 'contacts'), { recursive: true });
   const shards = new Set<string>();
   const cache = new Map<string, Low<ContactRecord | null>>();
-  const index = new TimerIndex(join(dir, 'timers.jsonl'));
+  const index = new KeyIndex(join(dir, 'timers.jsonl'));
   const indexExisted = await index.open();
+  const outboxIndex = new KeyIndex(join(dir, 'outbox.jsonl'));
+  const outboxIndexExisted = await outboxIndex.open();
 
   function db(key: string): { low: Low<ContactRecord | null>; shard: string } {
     const { shard, file } = fileFor(dir, key);
@@ -79,25 +81,38 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
         await mkdir(shard, { recursive: true });
         shards.add(shard);
       }
+      const fireAt = nextFireAt(record);
+      const unsent = record.outbox?.length || undefined;
+      // Write-ahead: an index never misses work that a record on disk holds. Before the record is
+      // written the index may only gain an entry (or an earlier time); afterwards it is made exact.
+      const indexedAt = index.get(record.key);
+      if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
+      if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
       low.data = structuredClone(record);
       await low.write();
-      await index.set(record.key, nextFireAt(record));
+      await index.set(record.key, fireAt);
+      await outboxIndex.set(record.key, unsent);
     },
     async pendingTimers() {
       return index.entries();
     },
+    async pendingOutbox() {
+      return [...outboxIndex.entries().keys()];
+    },
     keys: allKeys,
     async close() {
       await index.close();
+      await outboxIndex.close();
       cache.clear();
     },
   };
 
-  // The index is derived data: if it is missing while contacts exist, rebuild it from the records.
-  if (!indexExisted) {
+  // The indexes are derived data: if one is missing while contacts exist, rebuild it from the records.
+  if (!indexExisted || !outboxIndexExisted) {
     for (const key of await allKeys()) {
       const record = await store.load(key);
-      if (record) await index.set(key, nextFireAt(record));
+      if (record && !indexExisted) await index.set(key, nextFireAt(record));
+      if (record && !outboxIndexExisted) await outboxIndex.set(key, record.outbox?.length || undefined);
     }
   }
   return store;

@@ -1,11 +1,12 @@
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 
 /**
- * An append-only log of "contact K's earliest timer is at T" lines, so that after a restart the
- * runtime knows which contacts have pending delayed events without reading every contact file.
- * The contact records stay the source of truth; the log is compacted at every open.
+ * An append-only log of "contact K → number" lines (the earliest timer of a contact, or whether it
+ * has unsent replies), so that after a restart the runtime finds the contacts that need work without
+ * reading every contact file. The contact records stay the source of truth; the log is compacted at
+ * every open.
  */
-export class TimerIndex {
+export class KeyIndex {
   private readonly current = new Map<string, number>();
   private handle: FileHandle | undefined;
   private tail: Promise<void> = Promise.resolve();
@@ -47,11 +48,15 @@ export class TimerIndex {
     this.handle = await open(this.file, 'a');
   }
 
+  get(key: string): number | undefined {
+    return this.current.get(key);
+  }
+
   entries(): Map<string, number> {
     return new Map(this.current);
   }
 
-  /** Records the earliest pending timer of a contact (undefined: none). Cheap when unchanged. */
+  /** Records the value for a contact (undefined: remove it). Cheap when unchanged. */
   set(key: string, at: number | undefined): Promise<void> {
     if (this.current.get(key) === at) return this.tail;
     if (at === undefined) this.current.delete(key);
