@@ -1,0 +1,21 @@
+import { assign, setup } from 'xstate';
+import { defineFlow, reply, type ChartbotEvent } from '../../../src/index.ts';
+
+/**
+ * The chaos test's flow: every text is appended to the contact's ledger (so the final state shows
+ * which messages reached the machine, how often and in which order) and acknowledged with one reply
+ * naming it (so the mock provider shows which decided replies were sent, and how often).
+ */
+const machine = setup({
+  types: { context: {} as { ledger: string[] }, events: {} as ChartbotEvent },
+}).createMachine({
+  id: 'ledger',
+  context: { ledger: [] },
+  on: {
+    'user.text': {
+      actions: [assign({ ledger: ({ context, event }) => [...context.ledger, event.text] }), reply(({ event }) => `ok ${event.text}`)],
+    },
+  },
+});
+
+export default defineFlow({ name: 'ledger', machine });
