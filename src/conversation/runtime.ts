@@ -18,6 +18,7 @@ import { isWindowOpen } from '../delivery/window.ts';
 import { withWindowInfo } from '../delivery/window-guard.ts';
 import type { OutboundRecord } from '../store/contact-record.ts';
 import { addToOutbox, contactsWithUnsentReplies, dropFirstFromOutbox } from '../durability/outbox.ts';
+import type { SentLog } from '../durability/sent-log.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   delivery?: DeliveryOptions;
   /** Observes every actor step (xstate inspection events); chartbot/testing records coverage with it. */
   inspect?: (event: InspectionEvent) => void;
+  /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
+  sentLog?: SentLog;
 }
 
 /** One reply the runtime sent (or failed to send), for observers such as the test harness. */
@@ -81,6 +84,7 @@ export class Runtime {
   private readonly inspector: ((event: InspectionEvent) => void) | undefined;
   private readonly replyListeners = new Set<(reply: SentReply) => void>();
   private readonly sender: OutboundSender;
+  private readonly sentLog: SentLog | undefined;
   private closed = false;
 
   constructor(options: RuntimeOptions) {
@@ -96,6 +100,7 @@ export class Runtime {
     this.dedupeRetentionMs = options.dedupeRetentionMs ?? 7 * DAY;
     this.outboundHistory = options.outboundHistory ?? 200;
     this.inspector = options.inspect;
+    this.sentLog = options.sentLog;
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.scheduler = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.fireTimers(key)));
     this.sender = new OutboundSender(this.providerFor, this.clock, options.delivery, this.logger);
@@ -107,7 +112,8 @@ export class Runtime {
     for (const [key, at] of pending) this.scheduler.set(key, at);
     if (pending.size > 0) this.logger.info({ contacts: pending.size }, 'restored pending timers');
     // Replies decided before a crash and never confirmed go out before anything new for the contact.
-    for (const key of await contactsWithUnsentReplies(this.store)) void this.queue.push(key, () => this.resumeOutbox(key));
+    const resumed = (await contactsWithUnsentReplies(this.store)).map((key) => this.queue.push(key, () => this.resumeOutbox(key)));
+    void Promise.all(resumed).then(() => this.sentLog?.forgetRecovered());
   }
 
   /** Queues everything a webhook carried. Returns when all of it has been handled. */
@@ -347,9 +353,18 @@ export class Runtime {
    */
   private async deliverOutbox(record: ContactRecord): Promise<void> {
     for (let entry = record.outbox?.[0]; entry; entry = record.outbox?.[0]) {
-      await this.sendReplies(record, [entry.message], entry.causedByFailure === true);
+      let saved = () => {};
+      const sentBefore = this.sentLog?.sentBefore(record.key, entry.id);
+      if (sentBefore !== undefined) {
+        // Accepted just before the last crash, after which the record could not say so: do not resend.
+        record.outbound[sentBefore] ??= { status: 'accepted', at: this.clock.now(), type: entry.message.type };
+      } else {
+        const [sent] = await this.sendReplies(record, [entry.message], entry.causedByFailure === true);
+        if (sent?.messageId !== undefined && this.sentLog) saved = this.sentLog.record(record.key, entry.id, sent.messageId);
+      }
       dropFirstFromOutbox(record);
       await this.store.save(record);
+      saved();
     }
   }
 

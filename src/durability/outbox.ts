@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
@@ -9,7 +10,7 @@ import type { SessionStore } from '../store/session-store.ts';
  */
 export function addToOutbox(record: ContactRecord, replies: readonly OutboundMessage[], decidedAt: number, causedByFailure: boolean): void {
   if (replies.length === 0) return;
-  const entries = replies.map((message) => ({ message, decidedAt, ...(causedByFailure ? { causedByFailure } : {}) }));
+  const entries = replies.map((message) => ({ id: randomUUID(), message, decidedAt, ...(causedByFailure ? { causedByFailure } : {}) }));
   record.outbox = [...(record.outbox ?? []), ...entries];
 }
 

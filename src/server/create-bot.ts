@@ -10,6 +10,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
 import { DurableInbox } from '../durability/durable-inbox.ts';
+import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import { join } from 'node:path';
 
@@ -56,9 +57,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       onCorrupt: (file, quarantinedAs, error) =>
         logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
     }));
-  const runtime = new Runtime({ ...options, store, logger });
-  await runtime.start();
   const journaled = options.journal ?? options.store === undefined;
+  const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
+  const runtime = new Runtime({ ...options, store, logger, ...(sentLog ? { sentLog } : {}) });
+  await runtime.start();
   const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
 
   let accepting = true;
@@ -115,6 +117,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       clearTimeout(straggler);
       await runtime.close();
       await inbox?.close();
+      sentLog?.close();
     },
   };
 }

@@ -25,6 +25,8 @@ export interface OutboundRecord {
  * removed in the save right after the provider answered: a crash in between cannot lose it.
  */
 export interface OutboxEntry {
+  /** Unique id of the entry (matches the sent log after a crash). */
+  id: string;
   message: OutboundMessage;
   /** Epoch ms of the step that decided it. */
   decidedAt: number;

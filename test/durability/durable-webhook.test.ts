@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,7 +146,7 @@ describe('decided replies are sent', () => {
     const first = await bot({ mock });
     await first.stop();
     const store = await lowdbStore({ dir: first.dataDir });
-    const record = { ...emptyRecord(BUSINESS.phoneNumberId, '507'), lastInboundAt: Date.now(), outbox: [text('first'), text('second')].map((message) => ({ message, decidedAt: Date.now() })) };
+    const record = { ...emptyRecord(BUSINESS.phoneNumberId, '507'), lastInboundAt: Date.now(), outbox: [text('first'), text('second')].map((message, i) => ({ id: `e${i}`, message, decidedAt: Date.now() })) };
     await store.save(record);
     await store.close();
     expect(await readFile(join(first.dataDir, 'outbox.jsonl'), 'utf8')).toContain(record.key);
@@ -160,5 +160,29 @@ describe('decided replies are sent', () => {
     const reopened = await lowdbStore({ dir: first.dataDir });
     expect(await reopened.pendingOutbox?.()).toEqual([]);
     await reopened.close();
+  });
+
+  it('a reply the provider accepted just before a crash, before the record said so, is not sent again (the sent log)', async () => {
+    const mock = await startMockProvider();
+    cleanups.push(() => mock.close());
+    const first = await bot({ mock });
+    await first.stop();
+    const store = await lowdbStore({ dir: first.dataDir });
+    const outbox = [text('accepted before the crash'), text('never sent')].map((message, i) => ({ id: `e${i}`, message, decidedAt: Date.now() }));
+    await store.save({ ...emptyRecord(BUSINESS.phoneNumberId, '508'), lastInboundAt: Date.now(), outbox });
+    await store.close();
+    await mkdir(join(first.dataDir, 'sent'), { recursive: true });
+    const line = JSON.stringify({ k: `${BUSINESS.phoneNumberId}:508`, e: 'e0', m: 'wamid.before.crash' });
+    await writeFile(join(first.dataDir, 'sent', 'sent-0000000001.log'), `${line}\n{"k":"torn`);
+
+    const second = await bot({ mock, dataDir: first.dataDir });
+    await mock.waitFor(1);
+    await second.bot.runtime.idle();
+    expect(replies(mock, '508')).toEqual(['never sent']);
+    const record = (await second.bot.runtime.inspect(BUSINESS.phoneNumberId, '508'))?.record;
+    expect(record?.outbound['wamid.before.crash']).toMatchObject({ status: 'accepted' });
+    expect(record?.outbox).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await readdir(join(first.dataDir, 'sent'))).not.toContain('sent-0000000001.log'); // forgotten once handled
   });
 });
