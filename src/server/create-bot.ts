@@ -38,6 +38,8 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
 export interface Bot {
   app: Koa;
   runtime: Runtime;
+  /** The inbox journal, when on (its backlog and commit statistics). */
+  inbox?: DurableInbox;
   /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
   /** Stops accepting webhooks (503), finishes in-flight work, flushes state, closes the server. */
@@ -101,6 +103,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   return {
     app,
     runtime,
+    ...(inbox ? { inbox } : {}),
     async listen(port = 0, host = '127.0.0.1') {
       server = app.listen(port, host);
       await once(server, 'listening');
