@@ -5,7 +5,8 @@
  *   - journal + group commit: the 200 waits for an fsync shared by every batch that arrived meanwhile;
  *   - journal, one fsync per batch: the same without group commit.
  * Prints acknowledged batches/s, ack latency p50/p99, end-to-end messages/s (until every reply was
- * sent) and fsyncs per batch. Numbers, not assertions: run it on the machine you care about.
+ * sent) and fsyncs per batch; then the journal alone (appends/s with and without group commit).
+ * Numbers, not assertions: run it on the machine you care about.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { silentLogger } from '../src/logger.ts';
 import { loadFlowFile } from '../src/conversation/load-flows.ts';
 import { startMockProvider } from '../test/helpers/mock-provider.ts';
 import { envelope } from '../test/helpers/webhooks.ts';
+import { InboxJournal } from '../src/durability/inbox-journal.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -58,7 +60,7 @@ async function run(mode: Mode) {
   const { url } = await bot.listen(0);
   const agent = new Agent({ connections: concurrency });
   const bodies = Array.from({ length: batches }, (_, i) =>
-    JSON.stringify(envelope({ messages: [{ from: `49${100000 + i}`, id: `wamid.bench.${i}`, timestamp: '1700000000', type: 'text', text: { body: `m${i}` } }] })),
+    JSON.stringify(envelope({ messages: [{ from: `49${100000 + i}`, id: `wamid.bench.${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `m${i}` } }] })),
   );
   const latencies: number[] = [];
   let next = 0;
@@ -101,3 +103,25 @@ console.log(`durable intake: ${batches} webhook batches (1 message each, distinc
 const rows = [];
 for (const mode of modes) rows.push(await run(mode));
 console.table(rows);
+
+/** The journal alone: how many durable appends per second, and how many fsyncs they took. */
+async function journalAlone(groupCommit: boolean, appends: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'chartbot-bench-journal-'));
+  const { journal } = await InboxJournal.open({ dir, groupCommit });
+  const body = Buffer.from(bodiesSample);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < appends) journal.markDone(await journal.append(body));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { fsyncs } = journal.stats;
+  await journal.close();
+  await rm(dir, { recursive: true, force: true });
+  return { mode: groupCommit ? 'journal alone, group commit' : 'journal alone, fsync per batch', 'appends/s': Math.round(appends / seconds), 'fsyncs/batch': Number((fsyncs / appends).toFixed(3)) };
+}
+
+const bodiesSample = JSON.stringify(envelope({ messages: [{ from: '49100000', id: 'wamid.bench.x', timestamp: '1700000000', type: 'text', text: { body: 'hello' } }] }));
+console.table([await journalAlone(true, 20_000), await journalAlone(false, 2_000)]);
