@@ -63,8 +63,10 @@ export interface ChaosReport {
   journalSegmentsLeft: number;
   /** Files moved aside as corrupt during the run (torn writes must never produce any). */
   quarantined: number;
-  /** Torn journal tails skipped at a start (expected after kills mid-append). */
+  /** Torn journal tails skipped at a start (possible after kills mid-append). */
   tornTailsSkipped: number;
+  /** Temp files of contact writes interrupted by a kill (harmless: the rename never happened). */
+  tempFilesLeft: number;
   durationMs: number;
 }
 
@@ -121,7 +123,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const report: ChaosReport = {
     messagesSent: 0, posts: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
     repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, mostCopiesOfOneReply: 0, kills: 0, cleanExit: false,
-    journalSegmentsLeft: 0, quarantined: 0, tornTailsSkipped: 0, durationMs: 0,
+    journalSegmentsLeft: 0, quarantined: 0, tornTailsSkipped: 0, tempFilesLeft: 0, durationMs: 0,
   };
   try {
     await waitForHealth(url, bot);
@@ -231,6 +233,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await store.close();
     report.journalSegmentsLeft = (await filesNamed(join(dataDir, 'inbox'), (n) => n.endsWith('.journal'))).length;
     report.quarantined += (await filesNamed(dataDir, (n) => n.includes('.corrupt-'))).length;
+    report.tempFilesLeft = (await filesNamed(join(dataDir, 'contacts'), (n) => n.endsWith('.tmp'))).length;
     report.tornTailsSkipped = output.split('torn record at the end').length - 1;
     if (process.env.CHAOS_OUTPUT) log(output);
   } finally {
@@ -256,7 +259,7 @@ export function formatReport(report: ChaosReport): string {
     `replies expected    ${report.repliesExpected}, missing ${report.repliesMissing}`,
     `replies duplicated  ${report.duplicateReplies} (${(report.duplicateReplies / Math.max(1, report.kills)).toFixed(1)} per kill; most copies of one reply: ${report.mostCopiesOfOneReply}; window: sends in flight at a kill)`,
     `kills survived      ${report.kills} (SIGKILL), then SIGTERM: ${report.cleanExit ? 'exit 0' : 'NOT a clean exit'}`,
-    `journal left        ${report.journalSegmentsLeft} segments; torn tails skipped ${report.tornTailsSkipped}; files quarantined ${report.quarantined}`,
+    `journal left        ${report.journalSegmentsLeft} segments; torn tails skipped ${report.tornTailsSkipped}; files quarantined ${report.quarantined}; interrupted temp files ${report.tempFilesLeft}`,
     `duration            ${(report.durationMs / 1000).toFixed(1)} s`,
   ].join('\n');
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJsonFile } from './atomic-json-file.ts';
+import { AtomicJsonFile, removeInterruptedWrites } from './atomic-json-file.ts';
 import { nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
 import { KeyIndex } from './key-index.ts';
@@ -33,7 +33,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   const { dir } = options;
   const cacheSize = options.cacheSize ?? 5000;
   await mkdir(join(dir, 'contacts'), { recursive: true });
-  const shards = new Set<string>();
+  const shards = new Map<string, Promise<unknown>>();
   const cache = new Map<string, Low<ContactRecord | null>>();
   const index = new KeyIndex(join(dir, 'timers.jsonl'));
   const indexExisted = await index.open();
@@ -77,10 +77,14 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     },
     async save(record) {
       const { low, shard } = db(record.key);
-      if (!shards.has(shard)) {
-        await mkdir(shard, { recursive: true });
-        shards.add(shard);
+      let ready = shards.get(shard);
+      if (!ready) {
+        // Once per shard and process: create it, and delete temp files of writes a kill interrupted (bounded disk).
+        ready = mkdir(shard, { recursive: true }).then(() => removeInterruptedWrites(shard));
+        shards.set(shard, ready);
+        ready.catch(() => shards.delete(shard));
       }
+      await ready;
       const fireAt = nextFireAt(record);
       const unsent = record.outbox?.length || undefined;
       // Write-ahead: an index never misses work that a record on disk holds. Before the record is

@@ -93,4 +93,18 @@ describe('lowdbStore', () => {
     const names = (await contactFiles()).map((f) => f.split('/').pop());
     expect(names.filter((n) => n?.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('deletes temp files of writes a killed process left behind, and never the documents', async () => {
+    const store = await lowdbStore({ dir });
+    await store.save({ ...emptyRecord('PN', 'k'), snapshot: { value: 'kept' } });
+    await store.close();
+    const [file] = await contactFiles();
+    const leftover = `${file!}.0123456789ab.7.tmp`;
+    await writeFile(leftover, '{"key":"PN:k","snap'); // a write interrupted before its rename
+    const reopened = await lowdbStore({ dir });
+    expect((await reopened.load('PN:k'))?.snapshot).toEqual({ value: 'kept' });
+    await reopened.save({ ...emptyRecord('PN', 'k'), snapshot: { value: 'next' } });
+    expect((await contactFiles()).map((f) => f.split('/').pop())).toEqual([file!.split('/').pop()]);
+    await reopened.close();
+  });
 });
