@@ -56,6 +56,10 @@ export interface ChaosReport {
   duplicateReplies: number;
   /** Most copies of one reply that reached the mock. */
   mostCopiesOfOneReply: number;
+  /** Contacts whose last message was not followed by its timer's reply (a timer lost). */
+  timersLost: number;
+  /** Timer replies of last messages that arrived more than once. */
+  timersFiredTwice: number;
   kills: number;
   /** Whether the final SIGTERM ended the process with exit code 0. */
   cleanExit: boolean;
@@ -122,7 +126,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let bot: ChartbotProcess = startChartbot(env);
   const report: ChaosReport = {
     messagesSent: 0, posts: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
-    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, mostCopiesOfOneReply: 0, kills: 0, cleanExit: false,
+    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, mostCopiesOfOneReply: 0, timersLost: 0, timersFiredTwice: 0, kills: 0, cleanExit: false,
     journalSegmentsLeft: 0, quarantined: 0, tornTailsSkipped: 0, tempFilesLeft: 0, durationMs: 0,
   };
   try {
@@ -172,17 +176,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     };
 
+    const killAndRestart = async (downMs: number) => {
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+      report.kills++;
+      output += bot.output();
+      await sleep(downMs);
+      bot = startChartbot(env);
+      await waitForHealth(url, bot);
+      log(`kill ${report.kills}: restarted`);
+    };
+    // All kills but the last land at random moments of the load.
     const killer = async () => {
-      for (let k = 0; k < options.kills && Date.now() < deadline - 10_000; k++) {
+      for (let k = 0; k < options.kills - 1 && Date.now() < deadline - 10_000; k++) {
         const [min, max] = options.killAfterMs;
         await sleep(min + rand() * (max - min));
-        bot.child.kill('SIGKILL');
-        await bot.exited;
-        report.kills++;
-        output += bot.output();
-        bot = startChartbot(env);
-        await waitForHealth(url, bot);
-        log(`kill ${report.kills}: restarted`);
+        await killAndRestart(0);
       }
       killerDone = true;
     };
@@ -190,6 +199,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const workers = Array.from({ length: Math.min(8, contacts.length) }, (_, w) => worker(contacts.filter((_, i) => i % 8 === w)));
     await Promise.all([killer(), ...workers]);
     log(`load done: ${report.messagesSent} messages in ${report.posts} posts`);
+    // The last kill comes right after the load, while the timers armed by the last messages are
+    // pending; the bot stays down until they are overdue, so they must fire from the stored state.
+    if (options.kills > 0) await killAndRestart(400);
 
     // Every acknowledged message leads to one reply: wait until they have all arrived (or the deadline).
     const expected = new Map<string, number>();
@@ -203,8 +215,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       return [...expected.values()].filter((n) => n === 0).length;
     };
-    while (countReplies() > 0 && Date.now() < deadline) await sleep(100);
+    // And each contact's last message arms a timer whose reply must come (once the bot is back).
+    const lastTicks = new Set([...sent].filter(([, n]) => n > 0).map(([c, n]) => `${c} tick m${n - 1}`));
+    const tickCopies = (tick: string) => mock.sends().filter((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}` === tick).length;
+    const ticksMissing = () => {
+      const seen = new Set(mock.sends().map((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}`));
+      return [...lastTicks].filter((tick) => !seen.has(tick)).length;
+    };
+    while ((countReplies() > 0 || ticksMissing() > 0) && Date.now() < deadline) await sleep(100);
     report.repliesMissing = countReplies();
+    report.timersLost = ticksMissing();
+    report.timersFiredTwice = [...lastTicks].filter((tick) => tickCopies(tick) > 1).length;
     report.duplicateReplies = [...expected.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     report.mostCopiesOfOneReply = Math.max(0, ...expected.values());
 
@@ -258,6 +279,7 @@ export function formatReport(report: ChaosReport): string {
     `out of order        ${report.outOfOrder} contacts`,
     `replies expected    ${report.repliesExpected}, missing ${report.repliesMissing}`,
     `replies duplicated  ${report.duplicateReplies} (${(report.duplicateReplies / Math.max(1, report.kills)).toFixed(1)} per kill; most copies of one reply: ${report.mostCopiesOfOneReply}; window: sends in flight at a kill)`,
+    `timers lost         ${report.timersLost}, fired twice ${report.timersFiredTwice} (each contact's last message arms one; the last kill lands while they are pending)`,
     `kills survived      ${report.kills} (SIGKILL), then SIGTERM: ${report.cleanExit ? 'exit 0' : 'NOT a clean exit'}`,
     `journal left        ${report.journalSegmentsLeft} segments; torn tails skipped ${report.tornTailsSkipped}; files quarantined ${report.quarantined}; interrupted temp files ${report.tempFilesLeft}`,
     `duration            ${(report.durationMs / 1000).toFixed(1)} s`,
@@ -276,6 +298,7 @@ export function chaosPassed(report: ChaosReport, contacts: number): boolean {
     report.processedTwice === 0 &&
     report.outOfOrder === 0 &&
     report.repliesMissing === 0 &&
+    report.timersLost === 0 &&
     report.duplicateReplies <= report.kills * contacts &&
     report.mostCopiesOfOneReply <= 1 + report.kills &&
     report.cleanExit &&

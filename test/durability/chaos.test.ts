@@ -3,7 +3,7 @@ import { formatReport, QUICK, runChaos } from '../../scripts/chaos/run-chaos.ts'
 
 describe('chaos (npm run chaos -- --quick)', () => {
   it(
-    'a real chartbot process SIGKILLed and restarted under load loses no message, processes none twice, keeps order and sends every reply',
+    'a real chartbot process SIGKILLed and restarted under load loses no message, processes none twice, keeps order, sends every reply and fires every timer',
     async () => {
       const report = await runChaos(QUICK);
       console.log(formatReport(report));
@@ -14,6 +14,7 @@ describe('chaos (npm run chaos -- --quick)', () => {
       expect(report.processed).toBe(report.messagesSent);
       expect(report.outOfOrder).toBe(0);
       expect(report.repliesMissing).toBe(0);
+      expect(report.timersLost).toBe(0);
       // The stated window: a kill repeats at most the replies in flight, one per contact at most.
       expect(report.duplicateReplies).toBeLessThanOrEqual(report.kills * QUICK.contacts);
       expect(report.mostCopiesOfOneReply).toBeLessThanOrEqual(1 + report.kills);
