@@ -58,3 +58,6 @@ export { isWindowOpen, CUSTOMER_SERVICE_WINDOW_MS, WINDOW_CLOSED_CODE } from './
 export { windowIsOpen } from './delivery/window-guard.ts';
 export { proactiveRouter } from './delivery/proactive-router.ts';
 export type { NumberProviderConfig } from './config.ts';
+export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
+export { DurableInbox } from './durability/durable-inbox.ts';
+export type { OutboxEntry } from './store/contact-record.ts';
