@@ -121,6 +121,20 @@ describe('acknowledged means durable', () => {
   });
 });
 
+/** A stopped bot's data folder holding a contact whose outbox has unsent replies (ids e0, e1, …), as a crash leaves it. */
+async function crashedWithOutbox(waId: string, texts: string[]) {
+  const mock = await startMockProvider();
+  cleanups.push(() => mock.close());
+  const first = await bot({ mock });
+  await first.stop();
+  const store = await lowdbStore({ dir: first.dataDir });
+  const outbox = texts.map((body, i) => ({ id: `e${i}`, message: text(body), decidedAt: Date.now() }));
+  const record = { ...emptyRecord(BUSINESS.phoneNumberId, waId), lastInboundAt: Date.now(), outbox };
+  await store.save(record);
+  await store.close();
+  return { mock, first, key: record.key };
+}
+
 describe('decided replies are sent', () => {
   it('the replies a transition decided are saved in the same write as its snapshot and message id, then cleared once sent', async () => {
     const store = memoryStore();
@@ -141,15 +155,8 @@ describe('decided replies are sent', () => {
   });
 
   it('replies decided but not confirmed before a crash are sent at the next start, in order, found through the outbox index', async () => {
-    const mock = await startMockProvider();
-    cleanups.push(() => mock.close());
-    const first = await bot({ mock });
-    await first.stop();
-    const store = await lowdbStore({ dir: first.dataDir });
-    const record = { ...emptyRecord(BUSINESS.phoneNumberId, '507'), lastInboundAt: Date.now(), outbox: [text('first'), text('second')].map((message, i) => ({ id: `e${i}`, message, decidedAt: Date.now() })) };
-    await store.save(record);
-    await store.close();
-    expect(await readFile(join(first.dataDir, 'outbox.jsonl'), 'utf8')).toContain(record.key);
+    const { mock, first, key } = await crashedWithOutbox('507', ['first', 'second']);
+    expect(await readFile(join(first.dataDir, 'outbox.jsonl'), 'utf8')).toContain(key);
 
     const second = await bot({ mock, dataDir: first.dataDir });
     await mock.waitFor(2);
@@ -163,14 +170,7 @@ describe('decided replies are sent', () => {
   });
 
   it('a reply the provider accepted just before a crash, before the record said so, is not sent again (the sent log)', async () => {
-    const mock = await startMockProvider();
-    cleanups.push(() => mock.close());
-    const first = await bot({ mock });
-    await first.stop();
-    const store = await lowdbStore({ dir: first.dataDir });
-    const outbox = [text('accepted before the crash'), text('never sent')].map((message, i) => ({ id: `e${i}`, message, decidedAt: Date.now() }));
-    await store.save({ ...emptyRecord(BUSINESS.phoneNumberId, '508'), lastInboundAt: Date.now(), outbox });
-    await store.close();
+    const { mock, first } = await crashedWithOutbox('508', ['accepted before the crash', 'never sent']);
     await mkdir(join(first.dataDir, 'sent'), { recursive: true });
     const line = JSON.stringify({ k: `${BUSINESS.phoneNumberId}:508`, e: 'e0', m: 'wamid.before.crash' });
     await writeFile(join(first.dataDir, 'sent', 'sent-0000000001.log'), `${line}\n{"k":"torn`);
