@@ -57,7 +57,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     (await lowdbStore({
       dir: options.dataDir ?? './data',
       onCorrupt: (file, quarantinedAs, error) =>
-        logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
+        file.endsWith('.jsonl')
+          ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
+          : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
     }));
   const journaled = options.journal ?? options.store === undefined;
   const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));

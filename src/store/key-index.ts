@@ -1,4 +1,4 @@
-import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 
 /**
  * An append-only log of "contact K → number" lines (the earliest timer of a contact, or whether it
@@ -11,9 +11,17 @@ export class KeyIndex {
   private handle: FileHandle | undefined;
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** Called when a line other than the last is unreadable: a copy was kept aside and the index must be rebuilt. */
+    private readonly onDamaged?: (file: string, quarantinedAs: string) => void,
+  ) {}
 
-  /** Reads the log (a torn last line is ignored) and rewrites it compacted. */
+  /**
+   * Reads the log (a torn last line is ignored) and rewrites it compacted. False when there was no
+   * usable log: missing, or damaged before its last line (then a copy is kept aside and reported), so
+   * the caller rebuilds it from the contact records.
+   */
   async open(): Promise<boolean> {
     let existed = true;
     let text = '';
@@ -23,18 +31,26 @@ export class KeyIndex {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       existed = false;
     }
-    for (const line of text.split('\n')) {
-      if (!line) continue;
+    const lines = text.split('\n').filter((line) => line !== '');
+    let damaged = false;
+    lines.forEach((line, i) => {
       try {
         const { k, at } = JSON.parse(line) as { k: string; at: number | null };
         if (at === null) this.current.delete(k);
         else this.current.set(k, at);
       } catch {
-        // a line torn by a crash mid-append: the contact file still has the truth
+        // The last line may be torn by a crash mid-append (the contact file has the truth); any other is damage.
+        if (i < lines.length - 1) damaged = true;
       }
+    });
+    if (damaged) {
+      const quarantinedAs = `${this.file}.corrupt-${Date.now()}`;
+      await copyFile(this.file, quarantinedAs);
+      this.current.clear();
+      this.onDamaged?.(this.file, quarantinedAs);
     }
     await this.compact();
-    return existed;
+    return existed && !damaged;
   }
 
   private async compact(): Promise<void> {

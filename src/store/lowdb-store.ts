@@ -35,9 +35,11 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   await mkdir(join(dir, 'contacts'), { recursive: true });
   const shards = new Map<string, Promise<unknown>>();
   const cache = new Map<string, Low<ContactRecord | null>>();
-  const index = new KeyIndex(join(dir, 'timers.jsonl'));
+  const damaged = (file: string, quarantinedAs: string) =>
+    options.onCorrupt?.(file, quarantinedAs, new Error('damaged index line: the index is rebuilt from the contact records'));
+  const index = new KeyIndex(join(dir, 'timers.jsonl'), damaged);
   const indexExisted = await index.open();
-  const outboxIndex = new KeyIndex(join(dir, 'outbox.jsonl'));
+  const outboxIndex = new KeyIndex(join(dir, 'outbox.jsonl'), damaged);
   const outboxIndexExisted = await outboxIndex.open();
 
   function db(key: string): { low: Low<ContactRecord | null>; shard: string } {

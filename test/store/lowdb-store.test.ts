@@ -107,4 +107,19 @@ describe('lowdbStore', () => {
     expect((await contactFiles()).map((f) => f.split('/').pop())).toEqual([file!.split('/').pop()]);
     await reopened.close();
   });
+
+  it('a damaged index (not just a torn last line) is copied aside, reported and rebuilt from the records', async () => {
+    const store = await lowdbStore({ dir });
+    await store.save({ ...emptyRecord('PN', 'a'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 700 }] });
+    await store.save({ ...emptyRecord('PN', 'b'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 800 }] });
+    await store.close();
+    const file = join(dir, 'timers.jsonl');
+    await writeFile(file, `#garbage#\n${await readFile(file, 'utf8')}`);
+    const reports: string[] = [];
+    const reopened = await lowdbStore({ dir, onCorrupt: (f, moved) => reports.push(`${f} -> ${moved}`) });
+    expect(await reopened.pendingTimers()).toEqual(new Map([['PN:a', 700], ['PN:b', 800]]));
+    expect(reports).toHaveLength(1);
+    expect((await readdir(dir)).some((n) => n.startsWith('timers.jsonl.corrupt-'))).toBe(true);
+    await reopened.close();
+  });
 });
