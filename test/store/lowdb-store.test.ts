@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +121,20 @@ describe('lowdbStore', () => {
     expect(await reopened.pendingTimers()).toEqual(new Map([['PN:a', 700], ['PN:b', 800]]));
     expect(reports).toHaveLength(1);
     expect((await readdir(dir)).some((n) => n.startsWith('timers.jsonl.corrupt-'))).toBe(true);
+    await reopened.close();
+  });
+
+  it('indexes are written ahead of the record: a save that dies mid-way never leaves a timer or an unsent reply unindexed', async () => {
+    const key = 'PN:wa';
+    const shard = join(dir, 'contacts', createHash('sha1').update(key).digest('hex').slice(0, 2));
+    const store = await lowdbStore({ dir });
+    await mkdir(join(shard, `${Buffer.from(key).toString('base64url')}.json`), { recursive: true }); // the rename into place will fail
+    const record = { ...emptyRecord('PN', 'wa'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 900 }], outbox: [{ id: 'e0', message: { type: 'text' as const, text: { body: 'hi' } }, decidedAt: 1 }] };
+    await expect(store.save(record)).rejects.toThrow();
+    await store.close();
+    const reopened = await lowdbStore({ dir });
+    expect(await reopened.pendingTimers()).toEqual(new Map([[key, 900]]));
+    expect(await reopened.pendingOutbox?.()).toEqual([key]);
     await reopened.close();
   });
 });
