@@ -2,7 +2,7 @@
  * chartbot: WhatsApp Business bots where every conversation is an xstate v5 statechart.
  * This file holds the public API only.
  */
-export { createBot, type Bot, type BotOptions } from './server/create-bot.ts';
+export { createBot, type Bot, type BotOptions, type JournalSettings } from './server/create-bot.ts';
 export { Runtime, type RuntimeOptions, type SentReply, type ContactView } from './conversation/runtime.ts';
 export { reply, type ReplyContent, type ReplyFunction } from './conversation/reply.ts';
 export { defineFlow, type Flow, type FlowDefinition, type FlowInput } from './conversation/define-flow.ts';

@@ -235,7 +235,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(`duplicated ${[...expected].filter(([, n]) => n > 1).map(([k]) => k).join(', ')}`);
     }
     bot.child.kill('SIGTERM');
-    report.cleanExit = (await bot.exited) === 0;
+    const stopped = await Promise.race([bot.exited, sleep(20_000).then(() => 'hung' as const)]);
+    report.cleanExit = stopped === 0;
     output += bot.output();
 
     // What each machine saw, from the stored state.

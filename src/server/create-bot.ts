@@ -12,7 +12,11 @@ import { proactiveRouter } from '../delivery/proactive-router.ts';
 import { DurableInbox } from '../durability/durable-inbox.ts';
 import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
+import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { join } from 'node:path';
+
+/** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
+export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -30,7 +34,7 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
    * there, and batches not processed before a crash are processed at the next start. On by default
    * with the default lowdb store; `true` or options turn it on with another store, `false` off.
    */
-  journal?: boolean | Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
+  journal?: boolean | JournalSettings;
   /** Enables the proactive-message API (`/api/messages`), guarded by this bearer token. */
   apiToken?: string;
 }
@@ -89,7 +93,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const webhook = webhookRouter({
     onWebhook: (parsed) => runtime.dispatch(parsed),
-    ...(inbox ? { record: (raw: Buffer, parsed: Parameters<typeof runtime.dispatch>[0]) => inbox.accept(raw, parsed) } : {}),
+    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => inbox.accept(raw, parsed) } : {}),
     logger,
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
@@ -127,7 +131,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   };
 }
 
-async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | Exclude<BotOptions['journal'], boolean | undefined>): Promise<DurableInbox> {
+/** Opens the inbox journal under `dataDir` and queues what it held unprocessed. */
+async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | JournalSettings): Promise<DurableInbox> {
   const { inbox, pending } = await DurableInbox.open({
     dir: join(dataDir, 'inbox'),
     ...(settings === true ? {} : settings),
