@@ -27,7 +27,7 @@ describe('graceful stop with the inbox journal', () => {
   it('new POSTs get 503 while stopping; acknowledged work is drained and flushed; nothing is left to replay', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-stop-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const provider = slowProvider(150);
+    const provider = slowProvider(500);
     const bot = await createBot({ flows, provider, dataDir, logger: silentLogger(), markRead: false });
     const { url } = await bot.listen(0);
     // The same app mounted in the user's own server (as README "Embedding" allows) keeps receiving requests.
