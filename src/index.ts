@@ -2,7 +2,7 @@
  * chartbot: WhatsApp Business bots where every conversation is an xstate v5 statechart.
  * This file holds the public API only.
  */
-export { createBot, type Bot, type BotOptions } from './server/create-bot.ts';
+export { createBot, type Bot, type BotOptions, type JournalSettings } from './server/create-bot.ts';
 export { Runtime, type RuntimeOptions, type SentReply, type ContactView } from './conversation/runtime.ts';
 export { reply, type ReplyContent, type ReplyFunction } from './conversation/reply.ts';
 export { defineFlow, type Flow, type FlowDefinition, type FlowInput } from './conversation/define-flow.ts';
@@ -68,3 +68,6 @@ export { authenticateWebhook, verify360dialogSignature, hasWebhookSecret, type W
 export { jsonTooDeep, isJsonContentType, MAX_JSON_DEPTH } from './webhook/json-limits.ts';
 export { maskPhone } from './logging/mask-phones.ts';
 export type { LoggerOptions } from './logger.ts';
+export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
+export { DurableInbox } from './durability/durable-inbox.ts';
+export type { OutboxEntry } from './store/contact-record.ts';

@@ -37,11 +37,19 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     `chartbot listening on port ${config.port === 0 ? new URL(url).port : config.port}`,
   );
 
+  // Bounded stop: past this, exit anyway. Acknowledged batches not yet processed stay in the inbox
+  // journal and are processed at the next start, so nothing acknowledged is lost by exiting.
+  const graceMs = 10_000;
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight work');
+    setTimeout(() => {
+      logger.warn({ graceMs, backlog: bot.runtime.backlog }, 'stop took longer than the grace period: exiting; unprocessed batches stay in the inbox journal for the next start');
+      logger.flush();
+      process.exit(0);
+    }, graceMs).unref();
     try {
       await bot.close();
       await providers.close();

@@ -20,6 +20,8 @@ import { OutboundSender, type DeliveryOptions } from '../delivery/outbound-sende
 import { isWindowOpen } from '../delivery/window.ts';
 import { withWindowInfo } from '../delivery/window-guard.ts';
 import type { OutboundRecord } from '../store/contact-record.ts';
+import { addToOutbox, contactsWithUnsentReplies, dropFirstFromOutbox } from '../durability/outbox.ts';
+import type { SentLog } from '../durability/sent-log.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -45,6 +47,8 @@ export interface RuntimeOptions {
   microstepBudget?: number;
   /** How long a step waits for the promise actors (`fromPromise`) it invoked (default 10 s). */
   serviceTimeoutMs?: number;
+  /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
+  sentLog?: SentLog;
 }
 
 /** One reply the runtime sent (or failed to send), for observers such as the test harness. */
@@ -89,6 +93,7 @@ export class Runtime {
   private readonly inspector: ((event: InspectionEvent) => void) | undefined;
   private readonly replyListeners = new Set<(reply: SentReply) => void>();
   private readonly sender: OutboundSender;
+  private readonly sentLog: SentLog | undefined;
   private closed = false;
   readonly parked: ParkedStore;
   private readonly stepLimits: { microstepBudget?: number; serviceTimeoutMs?: number };
@@ -108,6 +113,7 @@ export class Runtime {
     this.inspector = options.inspect;
     this.parked = options.parked ?? memoryParkedStore();
     this.stepLimits = { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) };
+    this.sentLog = options.sentLog;
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.scheduler = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.fireTimers(key)));
     this.sender = new OutboundSender(this.providerFor, this.clock, options.delivery, this.logger);
@@ -118,6 +124,9 @@ export class Runtime {
     const pending = await this.store.pendingTimers();
     for (const [key, at] of pending) this.scheduler.set(key, at);
     if (pending.size > 0) this.logger.info({ contacts: pending.size }, 'restored pending timers');
+    // Replies decided before a crash and never confirmed go out before anything new for the contact.
+    const resumed = (await contactsWithUnsentReplies(this.store)).map((key) => this.queue.push(key, () => this.resumeOutbox(key)));
+    void Promise.all(resumed).then(() => this.sentLog?.forgetRecovered());
   }
 
   /** Queues everything a webhook carried. Returns when all of it has been handled. */
@@ -277,6 +286,8 @@ export class Runtime {
     const record = await this.loadRecord(key, event.businessNumberId, event.contact.waId);
     if (record.seen[event.messageId] !== undefined) {
       this.logger.debug({ contact: key, messageId: event.messageId }, 'duplicate delivery ignored');
+      // A replay after a crash: the replies its step decided may still be waiting.
+      if (record.outbox?.length) await this.deliverOutbox(record);
       return;
     }
     const now = this.clock.now();
@@ -387,14 +398,40 @@ export class Runtime {
     else record.snapshot = result.snapshot;
     record.timers = result.timers;
     record.updatedAt = now;
+    addToOutbox(record, result.replies, now, event.type === 'bot.failed');
     await this.store.save(record);
     this.scheduler.set(record.key, nextFireAt(record));
-
-    if (result.replies.length > 0) {
-      await this.sendReplies(record, result.replies, event.type === 'bot.failed');
-      await this.store.save(record);
-    }
+    await this.deliverOutbox(record);
     return record;
+  }
+
+  /**
+   * Sends the contact's unconfirmed replies oldest first; each leaves the outbox in a save right
+   * after the provider answered, so a crash repeats at most the one reply in flight.
+   */
+  private async deliverOutbox(record: ContactRecord): Promise<void> {
+    for (let entry = record.outbox?.[0]; entry; entry = record.outbox?.[0]) {
+      let saved = () => {};
+      const sentBefore = this.sentLog?.sentBefore(record.key, entry.id);
+      if (sentBefore !== undefined) {
+        // Accepted just before the last crash, after which the record could not say so: do not resend.
+        record.outbound[sentBefore] ??= { status: 'accepted', at: this.clock.now(), type: entry.message.type };
+      } else {
+        const [sent] = await this.sendReplies(record, [entry.message], entry.causedByFailure === true);
+        if (sent?.messageId !== undefined && this.sentLog) saved = this.sentLog.record(record.key, entry.id, sent.messageId);
+      }
+      dropFirstFromOutbox(record);
+      await this.store.save(record);
+      saved();
+    }
+  }
+
+  private async resumeOutbox(key: string): Promise<void> {
+    const record = await this.store.load(key);
+    if (!record) return;
+    if (!record.outbox?.length) return this.store.save(record); // a stale index entry: saving clears it
+    this.logger.info({ contact: key, replies: record.outbox.length }, 'sending replies decided before the restart');
+    await this.deliverOutbox(record);
   }
 
   private async sendReplies(record: ContactRecord, replies: OutboundMessage[], causedByFailure: boolean): Promise<SentReply[]> {

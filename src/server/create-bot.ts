@@ -4,13 +4,21 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { Runtime, type RuntimeOptions } from '../conversation/runtime.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
 import { adminRouter } from '../admin/admin-router.ts';
 import { fileParkedStore, memoryParkedStore } from '../isolation/parked-store.ts';
+import { DurableInbox } from '../durability/durable-inbox.ts';
+import { SentLog } from '../durability/sent-log.ts';
+import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
+import type { ParsedWebhook } from '../messages/parse-webhook.ts';
+import { join } from 'node:path';
+
+/** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
+export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -27,6 +35,12 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   dialog360Secret?: string;
   /** A shared-secret header every webhook POST must carry, for gateways that do not sign. */
   webhookHeader?: { name: string; secret: string };
+  /**
+   * The inbox journal (`<dataDir>/inbox`): the webhook answers 200 only once a batch is fsync'd
+   * there, and batches not processed before a crash are processed at the next start. On by default
+   * with the default lowdb store; `true` or options turn it on with another store, `false` off.
+   */
+  journal?: boolean | JournalSettings;
   /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
 }
@@ -34,6 +48,8 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
 export interface Bot {
   app: Koa;
   runtime: Runtime;
+  /** The inbox journal, when on (its backlog and commit statistics). */
+  inbox?: DurableInbox;
   /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
   /** Stops accepting webhooks (503), finishes in-flight work, flushes state, closes the server. */
@@ -51,12 +67,17 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     (await lowdbStore({
       dir: options.dataDir ?? './data',
       onCorrupt: (file, quarantinedAs, error) =>
-        logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
+        file.endsWith('.jsonl')
+          ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
+          : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
     }));
   // Parked messages live beside the contact files; with a custom store, in memory unless given.
   const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
-  const runtime = new Runtime({ ...options, store, logger, parked });
+  const journaled = options.journal ?? options.store === undefined;
+  const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
+  const runtime = new Runtime({ ...options, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
+  const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
 
   let accepting = true;
   let server: Server | undefined;
@@ -80,6 +101,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const webhook = webhookRouter({
     onWebhook: (parsed) => runtime.dispatch(parsed),
+    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => inbox.accept(raw, parsed) } : {}),
     logger,
     appSecret: options.appSecret,
     dialog360Secret: options.dialog360Secret,
@@ -99,6 +121,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   return {
     app,
     runtime,
+    ...(inbox ? { inbox } : {}),
     async listen(port = 0, host = '127.0.0.1') {
       server = app.listen(port, host);
       await once(server, 'listening');
@@ -109,8 +132,25 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       accepting = false;
       const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
-      await runtime.close();
+      // Requests in flight only wait for the journal's commit: let them finish before it closes.
+      const straggler = setTimeout(() => server?.closeAllConnections(), 2000);
       await closing;
+      clearTimeout(straggler);
+      await runtime.close();
+      await inbox?.close();
+      sentLog?.close();
     },
   };
+}
+
+/** Opens the inbox journal under `dataDir` and queues what it held unprocessed. */
+async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | JournalSettings): Promise<DurableInbox> {
+  const { inbox, pending } = await DurableInbox.open({
+    dir: join(dataDir, 'inbox'),
+    ...(settings === true ? {} : settings),
+    process: (parsed) => runtime.dispatch(parsed),
+    logger,
+  });
+  inbox.replay(pending);
+  return inbox;
 }

@@ -1,7 +1,27 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
 let sequence = 0;
+/** Marks this process's temp files (a pid can repeat across restarts, e.g. pid 1 in a container). */
+const processTag = randomBytes(6).toString('hex');
+const TEMP = /\.([0-9a-f]{12})\.\d+\.tmp$/;
+
+/**
+ * Deletes temp files that a killed process left in `dir` (its write never reached the rename, so
+ * the document itself is intact). Temp files of this process are left alone.
+ */
+export async function removeInterruptedWrites(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir)) {
+    const match = TEMP.exec(name);
+    if (!match || match[1] === processTag) continue;
+    await unlink(join(dir, name)).catch(() => {});
+    removed++;
+  }
+  return removed;
+}
 
 export interface AtomicJsonFileOptions {
   /** fsync the file before renaming it into place (survives power loss, not only process crashes). */
@@ -41,7 +61,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const temp = `${this.file}.${process.pid}.${++sequence}.tmp`;
+    const temp = `${this.file}.${processTag}.${++sequence}.tmp`;
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(JSON.stringify(data));

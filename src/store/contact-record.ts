@@ -1,5 +1,6 @@
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { WhatsAppError } from '../messages/inbound-events.ts';
+import type { OutboundMessage } from '../messages/outbound.ts';
 
 /** A delayed event (`after`, or `raise`/`sendTo` with a delay) waiting to fire for one contact. */
 export interface PendingTimer {
@@ -20,6 +21,20 @@ export interface OutboundRecord {
 }
 
 /**
+ * A reply a transition decided, saved in the same atomic write as the snapshot that decided it and
+ * removed in the save right after the provider answered: a crash in between cannot lose it.
+ */
+export interface OutboxEntry {
+  /** Unique id of the entry (matches the sent log after a crash). */
+  id: string;
+  message: OutboundMessage;
+  /** Epoch ms of the step that decided it. */
+  decidedAt: number;
+  /** Decided in reaction to `bot.failed`: a failure to send it is not reported again (no loops). */
+  causedByFailure?: boolean;
+}
+
+/**
  * Everything chartbot keeps for one contact of one business number, in its own small JSON
  * document, so persisting a change costs in proportion to this contact only.
  */
@@ -37,6 +52,8 @@ export interface ContactRecord {
   seen: Record<string, number>;
   /** Our outbound message ids → delivery status (bounded to the most recent ones). */
   outbound: Record<string, OutboundRecord>;
+  /** Replies decided but not yet confirmed by the provider, oldest first (absent when empty). */
+  outbox?: OutboxEntry[];
   /** Last time the user wrote to us (opens the 24-hour window), epoch ms. */
   lastInboundAt?: number;
   updatedAt: number;

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { AtomicJsonFile } from './atomic-json-file.ts';
+import { AtomicJsonFile, removeInterruptedWrites } from './atomic-json-file.ts';
 import { nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
-import { TimerIndex } from './timer-index.ts';
+import { KeyIndex } from './key-index.ts';
 
 export interface LowdbStoreOptions {
   /** Folder for the data (created if missing). */
@@ -33,10 +33,14 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   const { dir } = options;
   const cacheSize = options.cacheSize ?? 5000;
   await mkdir(join(dir, 'contacts'), { recursive: true });
-  const shards = new Set<string>();
+  const shards = new Map<string, Promise<unknown>>();
   const cache = new Map<string, Low<ContactRecord | null>>();
-  const index = new TimerIndex(join(dir, 'timers.jsonl'));
+  const damaged = (file: string, quarantinedAs: string) =>
+    options.onCorrupt?.(file, quarantinedAs, new Error('damaged index line: the index is rebuilt from the contact records'));
+  const index = new KeyIndex(join(dir, 'timers.jsonl'), damaged);
   const indexExisted = await index.open();
+  const outboxIndex = new KeyIndex(join(dir, 'outbox.jsonl'), damaged);
+  const outboxIndexExisted = await outboxIndex.open();
 
   function db(key: string): { low: Low<ContactRecord | null>; shard: string } {
     const { shard, file } = fileFor(dir, key);
@@ -75,29 +79,46 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     },
     async save(record) {
       const { low, shard } = db(record.key);
-      if (!shards.has(shard)) {
-        await mkdir(shard, { recursive: true });
-        shards.add(shard);
+      let ready = shards.get(shard);
+      if (!ready) {
+        // Once per shard and process: create it, and delete temp files of writes a kill interrupted (bounded disk).
+        ready = mkdir(shard, { recursive: true }).then(() => removeInterruptedWrites(shard));
+        shards.set(shard, ready);
+        ready.catch(() => shards.delete(shard));
       }
+      await ready;
+      const fireAt = nextFireAt(record);
+      const unsent = record.outbox?.length || undefined;
+      // Write-ahead: an index never misses work that a record on disk holds. Before the record is
+      // written the index may only gain an entry (or an earlier time); afterwards it is made exact.
+      const indexedAt = index.get(record.key);
+      if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
+      if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
       low.data = structuredClone(record);
       await low.write();
-      await index.set(record.key, nextFireAt(record));
+      await index.set(record.key, fireAt);
+      await outboxIndex.set(record.key, unsent);
     },
     async pendingTimers() {
       return index.entries();
     },
+    async pendingOutbox() {
+      return [...outboxIndex.entries().keys()];
+    },
     keys: allKeys,
     async close() {
       await index.close();
+      await outboxIndex.close();
       cache.clear();
     },
   };
 
-  // The index is derived data: if it is missing while contacts exist, rebuild it from the records.
-  if (!indexExisted) {
+  // The indexes are derived data: if one is missing while contacts exist, rebuild it from the records.
+  if (!indexExisted || !outboxIndexExisted) {
     for (const key of await allKeys()) {
       const record = await store.load(key);
-      if (record) await index.set(key, nextFireAt(record));
+      if (record && !indexExisted) await index.set(key, nextFireAt(record));
+      if (record && !outboxIndexExisted) await outboxIndex.set(key, record.outbox?.length || undefined);
     }
   }
   return store;

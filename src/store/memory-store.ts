@@ -23,6 +23,9 @@ export function memoryStore(): SessionStore & { dump(): Record<string, ContactRe
       }
       return due;
     },
+    async pendingOutbox() {
+      return [...records].filter(([, json]) => ((JSON.parse(json) as ContactRecord).outbox?.length ?? 0) > 0).map(([key]) => key);
+    },
     async keys() {
       return [...records.keys()];
     },

@@ -12,7 +12,12 @@ export interface SessionStore {
   save(record: ContactRecord): Promise<void>;
   /** Every contact with a pending timer, with its earliest fire time (epoch ms). */
   pendingTimers(): Promise<Map<string, number>>;
-  /** Every stored contact key (for admin tools and tests). */
+  /**
+   * Every contact whose outbox holds unsent replies (may include a few whose outbox is already
+   * empty). Optional: without it the runtime reads every record at start to find them.
+   */
+  pendingOutbox?(): Promise<string[]>;
+    /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -19,6 +19,11 @@ export interface WebhookOptions {
   verifyToken?: string;
   /** Largest body accepted (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * When set, the 200 waits for this (the durable inbox journal) and it takes over processing;
+   * when it fails the answer is 503 so the gateway retries.
+   */
+  record?: (raw: Buffer, parsed: ParsedWebhook) => Promise<void>;
   /** False while starting or shutting down: POSTs get 503 so the gateway retries later. */
   accepting: () => boolean;
 }
@@ -95,9 +100,19 @@ export function webhookRouter(options: WebhookOptions): Router {
       throw error;
     }
     for (const part of parsed.ignored) options.logger.warn({ reason: part.reason, part: part.part }, 'webhook content ignored');
-    void Promise.resolve(options.onWebhook(parsed)).catch((error: unknown) =>
-      options.logger.error({ err: error }, 'webhook processing failed'),
-    );
+    if (options.record) {
+      try {
+        await options.record(raw, parsed);
+      } catch (error) {
+        options.logger.error({ err: error }, 'webhook batch could not be recorded durably');
+        ctx.set('Retry-After', '1');
+        return fail(ctx, 503, 'the batch could not be recorded; retry later');
+      }
+    } else {
+      void Promise.resolve(options.onWebhook(parsed)).catch((error: unknown) =>
+        options.logger.error({ err: error }, 'webhook processing failed'),
+      );
+    }
     ctx.body = { received: { messages: parsed.messages.length, statuses: parsed.statuses.length } };
   });
 

@@ -1,19 +1,37 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
+/** The repository root, so the process can be started from any working directory. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A free TCP port on loopback (there is a tiny race until the bot binds it; fine for tests). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** A `chartbot start` child process, configured only from the environment, like `npm start`. */
 export interface ChartbotProcess {
   child: ChildProcess;
-  /** Everything it printed so far (stdout and stderr). */
+  /** Everything it wrote to stdout and stderr so far. */
   output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
   /** SIGKILL if still running, and wait for the exit. */
   kill(): Promise<void>;
 }
 
-/** `chartbot start` as a real process with exactly this environment (plus PATH). */
-export function spawnChartbot(env: Record<string, string>): ChartbotProcess {
-  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChartbot(env: Record<string, string>): ChartbotProcess {
+  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -29,23 +47,17 @@ export function spawnChartbot(env: Record<string, string>): ChartbotProcess {
   };
 }
 
-/** A loopback port that was free a moment ago. */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Resolves once `GET /health` answers 200; fails early if the process exits, after 15 s otherwise. */
-export async function untilHealthy(url: string, bot: ChartbotProcess): Promise<void> {
+/** Polls `GET /health` until it answers 200 (fails fast if the process exits, after 15 s at most). */
+export async function waitForHealth(url: string, bot: ChartbotProcess): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (bot.child.exitCode !== null) throw new Error(`chartbot exited early (${bot.child.exitCode}):\n${bot.output()}`);
-    const healthy = await fetch(`${url}/health`).then((r) => r.status === 200, () => false);
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`chartbot did not become healthy:\n${bot.output()}`);
 }

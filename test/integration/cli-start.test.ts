@@ -1,54 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startChartbot as spawnChartbot, waitForHealth, type ChartbotProcess } from '../helpers/chartbot-process.ts';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
 import { buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`chartbot exited early (${child.exitCode}):\n${output()}`);
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`chartbot did not become healthy:\n${output()}`);
-}
 
 const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const stop of running.splice(0)) await stop();
 });
 
-function startChartbot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+function startChartbot(env: Record<string, string>): ChartbotProcess {
+  const bot = spawnChartbot(env);
   running.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
+    if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await bot.exited;
   });
-  return { child, output: () => text, exited };
+  return bot;
 }
 
 describe('chartbot start (the npm start contract)', () => {
@@ -75,7 +44,7 @@ describe('chartbot start (the npm start contract)', () => {
       FLOWS_DIR: './flows',
     });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, bot.child, bot.output);
+    await waitForHealth(url, bot);
 
     expect(await (await fetch(`${url}/webhook?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=42`)).text()).toBe('42');
     expect((await postWebhook(url, envelope({ messages: [textMessage('4930', 'hi')] }), secret)).status).toBe(200);
@@ -98,7 +67,7 @@ describe('chartbot start (the npm start contract)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
     const port = await freePort();
     const bot = startChartbot({ PORT: String(port), CHARTBOT_DATA_DIR: dataDir });
-    await waitForHealth(`http://127.0.0.1:${port}`, bot.child, bot.output);
+    await waitForHealth(`http://127.0.0.1:${port}`, bot);
     expect(bot.output()).toContain('WHATSAPP_TOKEN is not set');
     await postWebhook(`http://127.0.0.1:${port}`, envelope({ messages: [textMessage('4931', 'hi')] }));
     const deadline = Date.now() + 5000;
@@ -145,7 +114,7 @@ describe('chartbot start with D7, per-number gateways and the proactive API (iss
       FLOWS_DIR: './flows',
     });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, bot.child, bot.output);
+    await waitForHealth(url, bot);
 
     const send = (businessNumberId: string, token = 'api-secret') =>
       fetch(`${url}/api/messages`, {

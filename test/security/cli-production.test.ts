@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freeLoopbackPort, spawnChartbot, untilHealthy, type ChartbotProcess } from '../helpers/chartbot-process.ts';
+import { freePort, startChartbot, waitForHealth, type ChartbotProcess } from '../helpers/chartbot-process.ts';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
 import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('chartbot start: security configuration', () => {
   it('refuses to start in production without a webhook secret: exit 2 and a message naming the variables', async () => {
-    bot = spawnChartbot({ NODE_ENV: 'production', WHATSAPP_TOKEN: 'token', PORT: '0' });
+    bot = startChartbot({ NODE_ENV: 'production', WHATSAPP_TOKEN: 'token', PORT: '0' });
     expect(await bot.exited).toBe(2);
     expect(bot.output()).toContain('chartbot: NODE_ENV=production but no webhook secret is set (WHATSAPP_APP_SECRET, WHATSAPP_360DIALOG_SECRET or WHATSAPP_WEBHOOK_HEADER + WHATSAPP_WEBHOOK_SECRET)');
     expect(bot.output()).toContain('CHARTBOT_ALLOW_UNSIGNED=true');
@@ -28,8 +28,8 @@ describe('chartbot start: security configuration', () => {
   it('runs in production with a shared-secret header, masks phones in its logs, and serves the admin API', async () => {
     mock = await startMockProvider();
     dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-sec-'));
-    const port = await freeLoopbackPort();
-    bot = spawnChartbot({
+    const port = await freePort();
+    bot = startChartbot({
       NODE_ENV: 'production',
       PORT: String(port),
       WHATSAPP_TOKEN: 'provider-token-abc',
@@ -44,7 +44,7 @@ describe('chartbot start: security configuration', () => {
       LOG_LEVEL: 'debug',
     });
     const url = `http://127.0.0.1:${port}`;
-    await untilHealthy(url, bot);
+    await waitForHealth(url, bot);
     const boom = textMessage('4917000001', 'throw');
     expect((await postWebhook(url, envelope({ messages: [boom] }))).status).toBe(401);
     expect((await postWebhook(url, envelope({ messages: [boom] }), undefined, { 'x-relay-secret': 'relay-secret-xyz' })).status).toBe(200);

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,5 +93,48 @@ describe('lowdbStore', () => {
     await store.close();
     const names = (await contactFiles()).map((f) => f.split('/').pop());
     expect(names.filter((n) => n?.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('deletes temp files of writes a killed process left behind, and never the documents', async () => {
+    const store = await lowdbStore({ dir });
+    await store.save({ ...emptyRecord('PN', 'k'), snapshot: { value: 'kept' } });
+    await store.close();
+    const [file] = await contactFiles();
+    const leftover = `${file!}.0123456789ab.7.tmp`;
+    await writeFile(leftover, '{"key":"PN:k","snap'); // a write interrupted before its rename
+    const reopened = await lowdbStore({ dir });
+    expect((await reopened.load('PN:k'))?.snapshot).toEqual({ value: 'kept' });
+    await reopened.save({ ...emptyRecord('PN', 'k'), snapshot: { value: 'next' } });
+    expect((await contactFiles()).map((f) => f.split('/').pop())).toEqual([file!.split('/').pop()]);
+    await reopened.close();
+  });
+
+  it('a damaged index (not just a torn last line) is copied aside, reported and rebuilt from the records', async () => {
+    const store = await lowdbStore({ dir });
+    await store.save({ ...emptyRecord('PN', 'a'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 700 }] });
+    await store.save({ ...emptyRecord('PN', 'b'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 800 }] });
+    await store.close();
+    const file = join(dir, 'timers.jsonl');
+    await writeFile(file, `#garbage#\n${await readFile(file, 'utf8')}`);
+    const reports: string[] = [];
+    const reopened = await lowdbStore({ dir, onCorrupt: (f, moved) => reports.push(`${f} -> ${moved}`) });
+    expect(await reopened.pendingTimers()).toEqual(new Map([['PN:a', 700], ['PN:b', 800]]));
+    expect(reports).toHaveLength(1);
+    expect((await readdir(dir)).some((n) => n.startsWith('timers.jsonl.corrupt-'))).toBe(true);
+    await reopened.close();
+  });
+
+  it('indexes are written ahead of the record: a save that dies mid-way never leaves a timer or an unsent reply unindexed', async () => {
+    const key = 'PN:wa';
+    const shard = join(dir, 'contacts', createHash('sha1').update(key).digest('hex').slice(0, 2));
+    const store = await lowdbStore({ dir });
+    await mkdir(join(shard, `${Buffer.from(key).toString('base64url')}.json`), { recursive: true }); // the rename into place will fail
+    const record = { ...emptyRecord('PN', 'wa'), timers: [{ id: 't', event: { type: 'x' }, fireAt: 900 }], outbox: [{ id: 'e0', message: { type: 'text' as const, text: { body: 'hi' } }, decidedAt: 1 }] };
+    await expect(store.save(record)).rejects.toThrow();
+    await store.close();
+    const reopened = await lowdbStore({ dir });
+    expect(await reopened.pendingTimers()).toEqual(new Map([[key, 900]]));
+    expect(await reopened.pendingOutbox?.()).toEqual([key]);
+    await reopened.close();
   });
 });

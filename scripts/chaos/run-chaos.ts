@@ -1,0 +1,309 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lowdbStore } from '../../src/store/lowdb-store.ts';
+import { freePort, startChartbot, waitForHealth, type ChartbotProcess } from '../../test/helpers/chartbot-process.ts';
+import { startMockProvider } from '../../test/helpers/mock-provider.ts';
+import { BUSINESS, envelope, postWebhook } from '../../test/helpers/webhooks.ts';
+
+export interface ChaosOptions {
+  /** Contacts writing at the same time. */
+  contacts: number;
+  /** Each contact sends at least this many messages (more while kills are still due). */
+  minMessages: number;
+  /** Each contact sends at most this many messages (bounds the run). */
+  maxMessages: number;
+  /** SIGKILLs to deliver. */
+  kills: number;
+  /** Each kill comes after a random uptime in this range (ms after the bot answered /health). */
+  killAfterMs: [number, number];
+  /** Each load worker pauses this long (random in range, ms) between batches. */
+  pauseMs: [number, number];
+  /** Share of acknowledged batches the "gateway" delivers again. */
+  duplicateRate: number;
+  /** Seed of the random choices (kill moments, batch shapes, duplicates). */
+  seed: number;
+  /** Hard limit for the whole run. */
+  maxDurationMs: number;
+  /** Progress lines (optional). */
+  log?: (line: string) => void;
+}
+
+// WhatsApp's pair rate limit lets one recipient get a burst of 20 messages, then one per 6 s; the
+// delivery layer paces replies accordingly, so each contact writes fewer than 20 messages and the
+// load comes from many contacts. The quick mode runs a moderate load on a warmed-up process; the
+// long mode saturates the CPU and also kills during the first busy moments after a start, when
+// replies in flight wait longest to be read, so a kill repeats more of them (see README "Reliability").
+export const QUICK: ChaosOptions = { contacts: 40, minMessages: 8, maxMessages: 18, kills: 6, killAfterMs: [800, 1600], pauseMs: [40, 120], duplicateRate: 0.15, seed: 1, maxDurationMs: 50_000 };
+export const LONG: ChaosOptions = { contacts: 400, minMessages: 10, maxMessages: 19, kills: 40, killAfterMs: [150, 2000], pauseMs: [5, 25], duplicateRate: 0.15, seed: 7, maxDurationMs: 280_000 };
+
+export interface ChaosReport {
+  /** Distinct messages generated (each with its own id). */
+  messagesSent: number;
+  /** Webhook POSTs made, including retries after a kill and deliberate re-deliveries. */
+  posts: number;
+  redeliveries: number;
+  /** Entries in the contacts' ledgers (what the machines saw). */
+  processed: number;
+  lost: number;
+  processedTwice: number;
+  /** Contacts whose machine saw their messages out of order. */
+  outOfOrder: number;
+  repliesExpected: number;
+  repliesMissing: number;
+  /** Replies that reached the mock more than once (the stated window: a kill between provider acceptance and recording it). */
+  duplicateReplies: number;
+  /** Most copies of one reply that reached the mock. */
+  mostCopiesOfOneReply: number;
+  /** Contacts whose last message was not followed by its timer's reply (a timer lost). */
+  timersLost: number;
+  /** Timer replies of last messages that arrived more than once. */
+  timersFiredTwice: number;
+  kills: number;
+  /** Whether the final SIGTERM ended the process with exit code 0. */
+  cleanExit: boolean;
+  /** Journal segments left after the clean stop (0: everything acknowledged was processed). */
+  journalSegmentsLeft: number;
+  /** Files moved aside as corrupt during the run (torn writes must never produce any). */
+  quarantined: number;
+  /** Torn journal tails skipped at a start (possible after kills mid-append). */
+  tornTailsSkipped: number;
+  /** Temp files of contact writes interrupted by a kill (harmless: the rename never happened). */
+  tempFilesLeft: number;
+  durationMs: number;
+}
+
+/** A small deterministic generator (mulberry32), so a failing run can be repeated with its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const flowsDir = fileURLToPath(new URL('./flows', import.meta.url));
+
+async function filesNamed(dir: string, test: (name: string) => boolean): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile() && test(entry.name)) found.push(entry.name);
+  return found;
+}
+
+/**
+ * Runs a real `chartbot start` process against a mock provider on loopback, sends signed batches
+ * for many contacts (with re-deliveries), SIGKILLs and restarts the process at random moments, then
+ * stops it cleanly and checks from the stored state and the mock what was processed and sent.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const deadline = started + options.maxDurationMs;
+  const log = options.log ?? (() => {});
+  const rand = random(options.seed);
+  const secret = 'chaos-secret';
+  const mock = await startMockProvider();
+  const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-chaos-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    WHATSAPP_PROVIDER: 'cloud',
+    WHATSAPP_TOKEN: 'chaos-token',
+    WHATSAPP_API_URL: `${mock.url}/v23.0`,
+    WHATSAPP_APP_SECRET: secret,
+    CHARTBOT_DATA_DIR: dataDir,
+    FLOWS_DIR: flowsDir,
+    CHARTBOT_MARK_READ: 'false',
+    CHARTBOT_THROUGHPUT_MPS: '1000', // the limiter is not under test here
+    LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+  };
+  let output = '';
+  let bot: ChartbotProcess = startChartbot(env);
+  const report: ChaosReport = {
+    messagesSent: 0, posts: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
+    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, mostCopiesOfOneReply: 0, timersLost: 0, timersFiredTwice: 0, kills: 0, cleanExit: false,
+    journalSegmentsLeft: 0, quarantined: 0, tornTailsSkipped: 0, tempFilesLeft: 0, durationMs: 0,
+  };
+  try {
+    await waitForHealth(url, bot);
+    const contacts = Array.from({ length: options.contacts }, (_, i) => `4917${String(i).padStart(6, '0')}`);
+    const sent = new Map<string, number>(contacts.map((c) => [c, 0]));
+    let killerDone = options.kills === 0;
+
+    /** Posts until the bot answers 200, as a gateway retries; false if the run's deadline passed. */
+    const deliver = async (body: string): Promise<boolean> => {
+      while (Date.now() < deadline) {
+        report.posts++;
+        try {
+          const status = (await postWebhook(url, body, secret)).status;
+          if (status === 200) return true;
+          if (process.env.CHAOS_OUTPUT) log(`status ${status}`);
+        } catch (error) {
+          if (process.env.CHAOS_OUTPUT) log(`error ${String((error as Error).cause ?? error)}`);
+          // connection refused or reset: the bot is down (killed); retry like a gateway
+        }
+        await sleep(20);
+      }
+      return false;
+    };
+
+    const wants = (c: string) => (sent.get(c) ?? 0) < (killerDone ? options.minMessages : options.maxMessages);
+    const worker = async (mine: string[]) => {
+      for (;;) {
+        const open = mine.filter(wants);
+        if (open.length === 0 || Date.now() >= deadline) return;
+        // A batch: a few contacts, one or two next messages each (a real webhook batches like this).
+        const chosen = open.filter(() => rand() < 0.6).slice(0, 3);
+        const messages = (chosen.length ? chosen : [open[0]!]).flatMap((c) => {
+          const count = rand() < 0.3 ? 2 : 1;
+          const first = sent.get(c) ?? 0;
+          sent.set(c, first + count);
+          return Array.from({ length: count }, (_, k) => ({ from: c, id: `wamid.chaos.${c}.${first + k}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `m${first + k}` } }));
+        });
+        report.messagesSent += messages.length;
+        const body = JSON.stringify(envelope({ messages }));
+        if (!(await deliver(body))) return;
+        if (rand() < options.duplicateRate) {
+          report.redeliveries++;
+          await deliver(body);
+        }
+        await sleep(options.pauseMs[0] + rand() * (options.pauseMs[1] - options.pauseMs[0]));
+      }
+    };
+
+    const killAndRestart = async (downMs: number) => {
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+      report.kills++;
+      output += bot.output();
+      await sleep(downMs);
+      bot = startChartbot(env);
+      await waitForHealth(url, bot);
+      log(`kill ${report.kills}: restarted`);
+    };
+    // All kills but the last land at random moments of the load.
+    const killer = async () => {
+      for (let k = 0; k < options.kills - 1 && Date.now() < deadline - 10_000; k++) {
+        const [min, max] = options.killAfterMs;
+        await sleep(min + rand() * (max - min));
+        await killAndRestart(0);
+      }
+      killerDone = true;
+    };
+
+    const workers = Array.from({ length: Math.min(8, contacts.length) }, (_, w) => worker(contacts.filter((_, i) => i % 8 === w)));
+    await Promise.all([killer(), ...workers]);
+    log(`load done: ${report.messagesSent} messages in ${report.posts} posts`);
+    // The last kill comes right after the load, while the timers armed by the last messages are
+    // pending; the bot stays down until they are overdue, so they must fire from the stored state.
+    if (options.kills > 0) await killAndRestart(400);
+
+    // Every acknowledged message leads to one reply: wait until they have all arrived (or the deadline).
+    const expected = new Map<string, number>();
+    for (const [c, n] of sent) for (let i = 0; i < n; i++) expected.set(`${c} ok m${i}`, 0);
+    report.repliesExpected = expected.size;
+    const countReplies = () => {
+      for (const key of expected.keys()) expected.set(key, 0);
+      for (const send of mock.sends()) {
+        const key = `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}`;
+        if (expected.has(key)) expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      return [...expected.values()].filter((n) => n === 0).length;
+    };
+    // And each contact's last message arms a timer whose reply must come (once the bot is back).
+    const lastTicks = new Set([...sent].filter(([, n]) => n > 0).map(([c, n]) => `${c} tick m${n - 1}`));
+    const tickCopies = (tick: string) => mock.sends().filter((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}` === tick).length;
+    const ticksMissing = () => {
+      const seen = new Set(mock.sends().map((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}`));
+      return [...lastTicks].filter((tick) => !seen.has(tick)).length;
+    };
+    while ((countReplies() > 0 || ticksMissing() > 0) && Date.now() < deadline) await sleep(100);
+    report.repliesMissing = countReplies();
+    report.timersLost = ticksMissing();
+    report.timersFiredTwice = [...lastTicks].filter((tick) => tickCopies(tick) > 1).length;
+    report.duplicateReplies = [...expected.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    report.mostCopiesOfOneReply = Math.max(0, ...expected.values());
+
+    if (process.env.CHAOS_OUTPUT) {
+      log(`health ${await (await fetch(`${url}/health`)).text()}`);
+      log(`missing ${[...expected].filter(([, n]) => n === 0).map(([k]) => k).join(', ')}`);
+      log(`duplicated ${[...expected].filter(([, n]) => n > 1).map(([k]) => k).join(', ')}`);
+    }
+    bot.child.kill('SIGTERM');
+    const stopped = await Promise.race([bot.exited, sleep(20_000).then(() => 'hung' as const)]);
+    report.cleanExit = stopped === 0;
+    output += bot.output();
+
+    // What each machine saw, from the stored state.
+    const store = await lowdbStore({ dir: dataDir, onCorrupt: () => report.quarantined++ });
+    for (const c of contacts) {
+      const record = await store.load(`${BUSINESS.phoneNumberId}:${c}`);
+      if (process.env.CHAOS_OUTPUT && record?.outbox) log(`${c}: sent ${sent.get(c)} ledger ${JSON.stringify((record?.snapshot as { context?: unknown })?.context)} outbox ${JSON.stringify(record?.outbox)}`);
+      const ledger = (record?.snapshot as { context?: { ledger?: string[] } } | undefined)?.context?.ledger ?? [];
+      const numbers = ledger.map((entry) => Number(entry.slice(1)));
+      report.processed += numbers.length;
+      const distinct = new Set(numbers);
+      report.processedTwice += numbers.length - distinct.size;
+      for (let i = 0; i < (sent.get(c) ?? 0); i++) if (!distinct.has(i)) report.lost++;
+      if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!)) report.outOfOrder++;
+    }
+    await store.close();
+    report.journalSegmentsLeft = (await filesNamed(join(dataDir, 'inbox'), (n) => n.endsWith('.journal'))).length;
+    report.quarantined += (await filesNamed(dataDir, (n) => n.includes('.corrupt-'))).length;
+    report.tempFilesLeft = (await filesNamed(join(dataDir, 'contacts'), (n) => n.endsWith('.tmp'))).length;
+    report.tornTailsSkipped = output.split('torn record at the end').length - 1;
+    if (process.env.CHAOS_OUTPUT) log(output);
+  } finally {
+    if (bot.child.exitCode === null && bot.child.signalCode === null) {
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+    }
+    await mock.close();
+    await rm(dataDir, { recursive: true, force: true });
+    report.durationMs = Date.now() - started;
+  }
+  return report;
+}
+
+/** The figures as printed by `npm run chaos`. */
+export function formatReport(report: ChaosReport): string {
+  return [
+    `messages sent       ${report.messagesSent} (in ${report.posts} POSTs, ${report.redeliveries} deliberate re-deliveries)`,
+    `processed           ${report.processed}`,
+    `lost                ${report.lost}`,
+    `processed twice     ${report.processedTwice}`,
+    `out of order        ${report.outOfOrder} contacts`,
+    `replies expected    ${report.repliesExpected}, missing ${report.repliesMissing}`,
+    `replies duplicated  ${report.duplicateReplies} (${(report.duplicateReplies / Math.max(1, report.kills)).toFixed(1)} per kill; most copies of one reply: ${report.mostCopiesOfOneReply}; window: sends in flight at a kill)`,
+    `timers lost         ${report.timersLost}, fired twice ${report.timersFiredTwice} (each contact's last message arms one; the last kill lands while they are pending)`,
+    `kills survived      ${report.kills} (SIGKILL), then SIGTERM: ${report.cleanExit ? 'exit 0' : 'NOT a clean exit'}`,
+    `journal left        ${report.journalSegmentsLeft} segments; torn tails skipped ${report.tornTailsSkipped}; files quarantined ${report.quarantined}; interrupted temp files ${report.tempFilesLeft}`,
+    `duration            ${(report.durationMs / 1000).toFixed(1)} s`,
+  ].join('\n');
+}
+
+/**
+ * The pass criteria: nothing lost, nothing processed twice, order held, every reply sent, a clean
+ * final stop with the journal drained, nothing quarantined. Repeated replies must stay within the
+ * stated window: a kill repeats at most the replies in flight, and each contact has at most one in
+ * flight, so at most one per contact per kill.
+ */
+export function chaosPassed(report: ChaosReport, contacts: number): boolean {
+  return (
+    report.lost === 0 &&
+    report.processedTwice === 0 &&
+    report.outOfOrder === 0 &&
+    report.repliesMissing === 0 &&
+    report.timersLost === 0 &&
+    report.duplicateReplies <= report.kills * contacts &&
+    report.mostCopiesOfOneReply <= 1 + report.kills &&
+    report.cleanExit &&
+    report.journalSegmentsLeft === 0 &&
+    report.quarantined === 0
+  );
+}

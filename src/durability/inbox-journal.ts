@@ -1,0 +1,264 @@
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
+
+export interface InboxJournalOptions {
+  /** Folder of the journal segments (created if missing), e.g. `<dataDir>/inbox`. */
+  dir: string;
+  /** fsync every commit (default true). Off only for measurements. */
+  fsync?: boolean;
+  /** One write + fsync for everything that arrived while the previous commit ran (default true). */
+  groupCommit?: boolean;
+  /** Extra milliseconds to wait for more batches before a commit starts (default 0: the next turn of the event loop). */
+  commitDelayMs?: number;
+  /** A segment is closed and a new one started past this size (default 4 MiB); processed segments are deleted. */
+  segmentBytes?: number;
+  /** Reports a segment that ends in a torn record (skipped) or holds corrupt data (quarantined). */
+  onProblem?: (report: JournalProblemReport) => void;
+}
+
+export interface JournalProblemReport extends DecodeProblem {
+  file: string;
+  /** Where a corrupt segment was moved (never deleted). */
+  quarantinedAs?: string;
+  /** Whole records read before the problem; they are kept. */
+  recordsKept: number;
+}
+
+/** A batch recorded but not yet processed. */
+export interface PendingBatch {
+  seq: number;
+  body: Buffer;
+}
+
+interface Segment {
+  file: string;
+  /** Batches in this segment not yet processed. */
+  open: Set<number>;
+  /** No longer appended to: deleted as soon as `open` is empty. */
+  sealed: boolean;
+}
+
+interface Queued {
+  frame: Buffer;
+  seq: number;
+  /** Undefined for done markers: nobody waits for them and they need no fsync. */
+  durable?: { resolve: (seq: number) => void; reject: (error: unknown) => void };
+}
+
+/** Deleting a file that is already gone is fine (e.g. the data folder was removed). */
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+const SEGMENT = /^seg-(\d+)\.journal$/;
+const segmentName = (n: number) => `seg-${String(n).padStart(10, '0')}.journal`;
+
+/**
+ * The inbox journal: every accepted webhook batch is appended here and fsync'd before the webhook
+ * answers 200, so an acknowledged message survives kill -9 and power loss. Appends that arrive while
+ * a commit is running go out together in the next one (group commit): one write and one fsync for
+ * many batches. When a batch has been processed, a done marker is appended (no fsync needed: a lost
+ * marker only means the batch is replayed and de-duplicated by message id). Segments whose batches
+ * are all processed are deleted, so the journal stays as small as the backlog.
+ */
+export class InboxJournal {
+  private readonly segments = new Map<number, Segment>();
+  private readonly segmentOf = new Map<number, number>();
+  private queue: Queued[] = [];
+  private committing: Promise<void> | undefined;
+  private scheduled = false;
+  private active!: { n: number; handle: FileHandle; bytes: number };
+  private nextSeq = 1;
+  private closed = false;
+  /** Commits (write + fsync) and batches appended, for measurements. */
+  readonly stats = { commits: 0, fsyncs: 0, batches: 0 };
+
+  private constructor(private readonly options: InboxJournalOptions) {}
+
+  /**
+   * Opens the journal and returns every batch recorded but not marked done, in order. Whatever is
+   * pending is first copied into a fresh segment (fsync'd), then the old segments are removed, so a
+   * segment ending in a torn record is never appended to and a corrupt one is kept aside.
+   */
+  static async open(options: InboxJournalOptions): Promise<{ journal: InboxJournal; pending: PendingBatch[] }> {
+    const journal = new InboxJournal(options);
+    const pending = await journal.recover();
+    return { journal, pending };
+  }
+
+  private get dir(): string {
+    return this.options.dir;
+  }
+
+  private async recover(): Promise<PendingBatch[]> {
+    await mkdir(this.dir, { recursive: true });
+    const names = (await readdir(this.dir)).filter((name) => SEGMENT.test(name)).sort();
+    const batches = new Map<number, Buffer>();
+    const done = new Set<number>();
+    const corrupt: string[] = [];
+    let lastSegment = 0;
+    for (const name of names) {
+      lastSegment = Math.max(lastSegment, Number(SEGMENT.exec(name)?.[1]));
+      const file = join(this.dir, name);
+      const { records, problem } = decodeRecords(await readFile(file));
+      for (const record of records) {
+        this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
+        if (record.kind === 'batch') batches.set(record.seq, record.payload);
+        else done.add(record.seq);
+      }
+      if (problem) {
+        if (problem.kind === 'corrupt') corrupt.push(file);
+        const quarantinedAs = problem.kind === 'corrupt' ? `${file}.corrupt-${Date.now()}` : undefined;
+        this.options.onProblem?.({ ...problem, file, recordsKept: records.length, ...(quarantinedAs ? { quarantinedAs } : {}) });
+      }
+    }
+    const pending = [...batches].filter(([seq]) => !done.has(seq)).sort(([a], [b]) => a - b).map(([seq, body]) => ({ seq, body }));
+
+    await this.startSegment(lastSegment + 1);
+    if (pending.length > 0) {
+      const bytes = Buffer.concat(pending.map((p) => encodeRecord('batch', p.seq, p.body)));
+      await this.active.handle.write(bytes);
+      if (this.options.fsync !== false) await this.active.handle.sync();
+      for (const { seq } of pending) this.track(seq);
+      this.active.bytes += bytes.length;
+    }
+    // Only now that the pending batches are safe in the new segment may the old ones go.
+    for (const name of names) {
+      const file = join(this.dir, name);
+      if (corrupt.includes(file)) await rename(file, `${file}.corrupt-${Date.now()}`);
+      else await unlink(file);
+    }
+    await this.syncDir();
+    return pending;
+  }
+
+  /** Appends a batch; resolves with its sequence number once it is on disk (fsync'd). */
+  append(body: Buffer): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('inbox journal is closed'));
+    const seq = this.nextSeq++;
+    this.stats.batches++;
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ frame: encodeRecord('batch', seq, body), seq, durable: { resolve, reject } });
+      this.schedule();
+    });
+  }
+
+  /** Records that a batch has been processed; deletes its segment once every batch in it is. */
+  markDone(seq: number): void {
+    const n = this.segmentOf.get(seq);
+    if (n === undefined) return;
+    this.segmentOf.delete(seq);
+    const segment = this.segments.get(n);
+    segment?.open.delete(seq);
+    if (segment?.sealed && segment.open.size === 0) {
+      this.segments.delete(n);
+      // The file going away is the done marker for everything in it.
+      // If it cannot be deleted, the next start replays it and message ids de-duplicate it.
+      void unlink(segment.file).catch(() => {});
+      return;
+    }
+    if (this.closed) return;
+    this.queue.push({ frame: encodeRecord('done', seq), seq });
+    this.schedule();
+  }
+
+  /** Batches recorded and not yet processed. */
+  get backlog(): number {
+    return this.segmentOf.size;
+  }
+
+  /** Writes what is queued and closes the active segment; it is deleted when nothing in it is pending. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.committing || this.queue.length > 0) await (this.committing ?? this.commit());
+    await this.active.handle.close();
+    const segment = this.segments.get(this.active.n);
+    if (segment && segment.open.size === 0) await unlink(segment.file).catch(ignoreMissing);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.committing) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      if (!this.committing) void this.commit();
+    };
+    const delay = this.options.commitDelayMs ?? 0;
+    if (delay > 0) setTimeout(run, delay);
+    else setImmediate(run);
+  }
+
+  /** One write (and one fsync when a batch is in it) for everything queued; repeats while more arrives. */
+  private commit(): Promise<void> {
+    const work = (async () => {
+      while (this.queue.length > 0) {
+        const take = this.options.groupCommit === false ? 1 : this.queue.length;
+        const group = this.queue.splice(0, take);
+        const waiting = group.filter((q) => q.durable);
+        try {
+          const bytes = Buffer.concat(group.map((q) => q.frame));
+          await this.active.handle.write(bytes);
+          this.active.bytes += bytes.length;
+          this.stats.commits++;
+          if (waiting.length > 0 && this.options.fsync !== false) {
+            await this.active.handle.sync();
+            this.stats.fsyncs++;
+          }
+          for (const q of waiting) this.track(q.seq);
+          for (const q of waiting) q.durable?.resolve(q.seq);
+        } catch (error) {
+          for (const q of waiting) q.durable?.reject(error);
+          // The failed write may have left part of a record: never append after it.
+          if (!this.closed) await this.roll().catch(() => {});
+          continue;
+        }
+        if (this.active.bytes >= (this.options.segmentBytes ?? 4 * 1024 * 1024) && !this.closed) await this.roll();
+      }
+    })();
+    this.committing = work.finally(() => {
+      this.committing = undefined;
+      if (this.queue.length > 0) this.schedule();
+    });
+    return this.committing;
+  }
+
+  private track(seq: number): void {
+    this.segmentOf.set(seq, this.active.n);
+    this.segments.get(this.active.n)?.open.add(seq);
+  }
+
+  private async startSegment(n: number): Promise<void> {
+    const file = join(this.dir, segmentName(n));
+    const handle = await open(file, 'a');
+    this.active = { n, handle, bytes: 0 };
+    this.segments.set(n, { file, open: new Set(), sealed: false });
+  }
+
+  /** Seals the active segment (deleting it at once if everything in it is processed) and starts the next. */
+  private async roll(): Promise<void> {
+    const previous = this.active;
+    await this.startSegment(previous.n + 1);
+    await this.syncDir();
+    await previous.handle.close();
+    const segment = this.segments.get(previous.n);
+    if (!segment) return;
+    segment.sealed = true;
+    if (segment.open.size === 0) {
+      this.segments.delete(previous.n);
+      await unlink(segment.file).catch(ignoreMissing);
+    }
+  }
+
+  /** Makes file creations, renames and deletions in the folder durable too. */
+  private async syncDir(): Promise<void> {
+    if (this.options.fsync === false) return;
+    const handle = await open(this.dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { copyFile, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+
+/**
+ * An append-only log of "contact K → number" lines (the earliest timer of a contact, or whether it
+ * has unsent replies), so that after a restart the runtime finds the contacts that need work without
+ * reading every contact file. The contact records stay the source of truth; the log is compacted at
+ * every open.
+ */
+export class KeyIndex {
+  private readonly current = new Map<string, number>();
+  private handle: FileHandle | undefined;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    /** Called when a line other than the last is unreadable: a copy was kept aside and the index must be rebuilt. */
+    private readonly onDamaged?: (file: string, quarantinedAs: string) => void,
+  ) {}
+
+  /**
+   * Reads the log (a torn last line is ignored) and rewrites it compacted. False when there was no
+   * usable log: missing, or damaged before its last line (then a copy is kept aside and reported), so
+   * the caller rebuilds it from the contact records.
+   */
+  async open(): Promise<boolean> {
+    let existed = true;
+    let text = '';
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      existed = false;
+    }
+    const lines = text.split('\n').filter((line) => line !== '');
+    let damaged = false;
+    lines.forEach((line, i) => {
+      try {
+        const { k, at } = JSON.parse(line) as { k: string; at: number | null };
+        if (at === null) this.current.delete(k);
+        else this.current.set(k, at);
+      } catch {
+        // The last line may be torn by a crash mid-append (the contact file has the truth); any other is damage.
+        if (i < lines.length - 1) damaged = true;
+      }
+    });
+    if (damaged) {
+      const quarantinedAs = `${this.file}.corrupt-${Date.now()}`;
+      await copyFile(this.file, quarantinedAs);
+      this.current.clear();
+      this.onDamaged?.(this.file, quarantinedAs);
+    }
+    await this.compact();
+    return existed && !damaged;
+  }
+
+  private async compact(): Promise<void> {
+    const temp = `${this.file}.compact.tmp`;
+    const lines = [...this.current].map(([k, at]) => JSON.stringify({ k, at }) + '\n').join('');
+    const handle = await open(temp, 'w');
+    await handle.writeFile(lines);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, this.file);
+    this.handle = await open(this.file, 'a');
+  }
+
+  get(key: string): number | undefined {
+    return this.current.get(key);
+  }
+
+  entries(): Map<string, number> {
+    return new Map(this.current);
+  }
+
+  /** Records the value for a contact (undefined: remove it). Cheap when unchanged. */
+  set(key: string, at: number | undefined): Promise<void> {
+    if (this.current.get(key) === at) return this.tail;
+    if (at === undefined) this.current.delete(key);
+    else this.current.set(key, at);
+    const line = JSON.stringify({ k: key, at: at ?? null }) + '\n';
+    this.tail = this.tail.then(() => this.handle?.appendFile(line));
+    return this.tail;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
