@@ -129,12 +129,33 @@ export class Runtime {
     void Promise.all(resumed).then(() => this.sentLog?.forgetRecovered());
   }
 
-  /** Queues everything a webhook carried. Returns when all of it has been handled. */
+  /**
+   * Queues everything a webhook carried. Resolves when all of it has been handled; rejects when any
+   * part could not be (e.g. the store failed to save), so the inbox journal keeps the batch for the
+   * next start instead of marking it done. A flow that throws is not such a failure: it is parked.
+   */
   dispatch(parsed: ParsedWebhook): Promise<void> {
+    const failures: unknown[] = [];
+    const noting = (handle: () => Promise<void>) => async () => {
+      try {
+        await handle();
+      } catch (error) {
+        failures.push(error);
+        throw error; // still logged by the queue, which goes on with the contact's next job
+      }
+    };
     const jobs: Promise<void>[] = [];
-    for (const event of parsed.messages) jobs.push(this.deliver(event));
-    for (const status of parsed.statuses) jobs.push(this.recordStatus(status));
-    return Promise.all(jobs).then(() => undefined);
+    for (const event of parsed.messages) {
+      const key = contactKey(event.businessNumberId, event.contact.waId);
+      jobs.push(this.queue.push(key, noting(() => this.handleInbound(key, event))));
+    }
+    for (const status of parsed.statuses) {
+      const key = contactKey(status.businessNumberId, status.recipientId);
+      jobs.push(this.queue.push(key, noting(() => this.handleStatus(key, status))));
+    }
+    return Promise.all(jobs).then(() => {
+      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} part(s) of the webhook could not be handled`);
+    });
   }
 
   /** Queues one inbound message for its contact; resolves when it has been handled. */
