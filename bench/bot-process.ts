@@ -1,0 +1,91 @@
+/**
+ * The bot under measurement: a real `chartbot start` process configured from the environment,
+ * exactly as a user runs it, with its provider pointed at the mock provider on loopback.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { BENCH_SECRET } from './contacts.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BotProcess {
+  url: string;
+  pid: number;
+  /** Resident set size now, and its peak, in bytes (from /proc). */
+  memory(): { rss: number; peakRss: number };
+  /** SIGTERM (the graceful stop: in-flight work finished, state flushed); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function procStatusBytes(pid: number, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+export async function startBot(options: { mockUrl: string; dataDir: string; logFile: string; cpuProfileDir?: string }): Promise<BotProcess> {
+  const port = await freePort();
+  const log = openSync(options.logFile, 'a');
+  const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, 'bin/chartbot.js', 'start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      WHATSAPP_PROVIDER: 'cloud',
+      WHATSAPP_TOKEN: 'bench-token',
+      WHATSAPP_API_URL: options.mockUrl,
+      WHATSAPP_APP_SECRET: BENCH_SECRET,
+      CHARTBOT_DATA_DIR: options.dataDir,
+      FLOWS_DIR: 'bench/flows',
+      // The limiter would pace at WhatsApp's default 80 messages/s: the bench measures chartbot itself.
+      CHARTBOT_THROUGHPUT_MPS: '10000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`chartbot exited early (${child.exitCode}); see ${options.logFile}`);
+    try {
+      const res = await request(`${url}/health`);
+      await res.body.dump();
+      if (res.statusCode === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`chartbot did not become healthy within 30 s; see ${options.logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    memory: () => ({ rss: procStatusBytes(pid, 'VmRSS'), peakRss: procStatusBytes(pid, 'VmHWM') }),
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
