@@ -4,11 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { BENCH_SECRET } from './contacts.ts';
+import { memoryOf } from './proc-stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,9 +30,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function procStatusBytes(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
+/** `BENCH_BOT_<NAME>=value` in the bench's environment sets `<NAME>` for the bot (to compare settings). */
+function passThrough(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('BENCH_BOT_') && value !== undefined) env[name.slice(10)] = value;
+  return env;
 }
 
 export async function startBot(options: { mockUrl: string; dataDir: string; logFile: string; cpuProfileDir?: string }): Promise<BotProcess> {
@@ -52,6 +55,7 @@ export async function startBot(options: { mockUrl: string; dataDir: string; logF
       // The limiter would pace at WhatsApp's default 80 messages/s: the bench measures chartbot itself.
       CHARTBOT_THROUGHPUT_MPS: '10000',
       LOG_LEVEL: 'info',
+      ...passThrough(),
     },
     stdio: ['ignore', log, log],
   });
@@ -78,7 +82,7 @@ export async function startBot(options: { mockUrl: string; dataDir: string; logF
   return {
     url,
     pid,
-    memory: () => ({ rss: procStatusBytes(pid, 'VmRSS'), peakRss: procStatusBytes(pid, 'VmHWM') }),
+    memory: () => memoryOf(pid),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

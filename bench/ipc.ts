@@ -62,6 +62,8 @@ export async function forkHelper<Ready>(script: string, execArgv: string[] = [])
 
 /** Inside a helper: answers the parent's requests with `handle`. */
 export function serveRequests(handle: (request: IpcRequest) => Promise<Record<string, unknown>> | Record<string, unknown>): void {
+  // The bench went away (crashed, or killed): so does its helper, never left running on its own.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (request: IpcRequest) => {
     void Promise.resolve(handle(request)).then((answer) => process.send?.({ ...answer, id: request.id }));
   });

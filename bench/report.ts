@@ -4,14 +4,15 @@ import type { MicroResult } from './micro.ts';
 import type { PersistCost } from './persist-cost.ts';
 
 export interface EndToEnd {
-  load: LoadResult;
+  /** `cpuUsPerMessage`: CPU time (user + system) of the server process per message, µs. */
+  load: LoadResult & { cpuUsPerMessage?: number };
   latency?: LatencySummary;
 }
 
 export interface ScalingRun {
   contacts: number;
   persist: PersistCost;
-  load: LoadResult;
+  load: LoadResult & { cpuUsPerMessage?: number };
   latency: LatencySummary;
   /** Bot RSS after the run, bytes. */
   rss: number;
@@ -66,34 +67,41 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function formatResults(r: BenchResults): string {
+export function formatEndToEnd(baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): string {
+  const r = { baseline, chartbot, singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond };
   const lat = (e: EndToEnd) => (e.latency ? [e.latency.p50, e.latency.p99, e.latency.max] : ['', '', '']);
-  const out: string[] = [];
-  out.push(
-    `chartbot bench (${r.mode}) ${r.startedAt} — ${r.machine.cpus}× ${r.machine.model}, ${r.machine.totalMemoryGb} GB, node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
-    '',
+  const rates = (e: EndToEnd) => [e.load.messagesPerSecond, e.load.postsPerSecond, e.load.cpuUsPerMessage ?? ''];
+  return [
     'End to end (a message counts when its read receipt and its reply reached the mock provider; latency inbound → reply, ms)',
     table(
-      ['scenario', 'msg/s', 'POST/s', 'p50', 'p99', 'max'],
+      ['scenario', 'msg/s', 'POST/s', 'CPU µs/msg', 'p50', 'p99', 'max'],
       [
-        ['bare Koa, single-message POSTs', r.baseline.single.load.messagesPerSecond, r.baseline.single.load.postsPerSecond, '', '', ''],
-        ['chartbot, single-message POSTs', r.chartbot.single.load.messagesPerSecond, r.chartbot.single.load.postsPerSecond, ...lat(r.chartbot.single)],
-        ['bare Koa, batches of 10', r.baseline.batch.load.messagesPerSecond, r.baseline.batch.load.postsPerSecond, '', '', ''],
-        ['chartbot, batches of 10', r.chartbot.batch.load.messagesPerSecond, r.chartbot.batch.load.postsPerSecond, ...lat(r.chartbot.batch)],
+        ['bare Koa, single-message POSTs', ...rates(r.baseline.single), '', '', ''],
+        ['chartbot, single-message POSTs', ...rates(r.chartbot.single), ...lat(r.chartbot.single)],
+        ['bare Koa, batches of 10', ...rates(r.baseline.batch), '', '', ''],
+        ['chartbot, batches of 10', ...rates(r.chartbot.batch), ...lat(r.chartbot.batch)],
         [
           `chartbot, single at half max (${r.chartbot.halfRate.ratePerSecond}/s)${r.chartbot.halfRate.load.overloaded ? ' OVERLOADED' : ''}`,
-          r.chartbot.halfRate.load.messagesPerSecond,
-          r.chartbot.halfRate.load.postsPerSecond,
+          ...rates(r.chartbot.halfRate),
           ...lat(r.chartbot.halfRate),
         ],
       ],
     ),
     `chartbot / bare Koa (single-message POSTs): ${(r.singleRatioToBareKoa * 100).toFixed(1)}%`,
+  ].join('\n');
+}
+
+export function formatResults(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(
+    `chartbot bench (${r.mode}) ${r.startedAt} — ${r.machine.cpus}× ${r.machine.model}, ${r.machine.totalMemoryGb} GB, node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+    '',
+    formatEndToEnd(r.baseline, r.chartbot),
     '',
     'Scaling with contacts already in the store (single-message POSTs; persist = load + change + save one contact, fsync on)',
     table(
-      ['contacts', 'msg/s', 'p50 ms', 'p99 ms', 'persist p50 ms', 'persist mean ms', 'RSS MB'],
-      r.scaling.map((s) => [s.contacts, s.load.messagesPerSecond, s.latency.p50, s.latency.p99, s.persist.p50Ms, s.persist.meanMs, mb(s.rss)]),
+      ['contacts', 'msg/s', 'CPU µs/msg', 'p50 ms', 'p99 ms', 'persist p50 ms', 'persist mean ms', 'RSS MB'],
+      r.scaling.map((s) => [s.contacts, s.load.messagesPerSecond, s.load.cpuUsPerMessage ?? '', s.latency.p50, s.latency.p99, s.persist.p50Ms, s.persist.meanMs, mb(s.rss)]),
     ),
     `persist cost ratio ${r.scaling[r.scaling.length - 1]?.contacts ?? 0}/${r.scaling[0]?.contacts ?? 0}: ${r.persistRatio.toFixed(2)}×`,
     `RSS after ${r.memory.contacts} distinct contacts each had a conversation: ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,

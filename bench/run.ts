@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBot, type BotProcess } from './bot-process.ts';
 import { forkHelper, type Helper } from './ipc.ts';
+import { cpuSeconds } from './proc-stats.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { runMicroBenchmarks } from './micro.ts';
 import { measurePersistCost } from './persist-cost.ts';
-import { budgetChecks, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
+import { budgetChecks, formatEndToEnd, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import type { LatencySummary } from './stats.ts';
 
@@ -21,11 +22,13 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
 const outIndex = args.indexOf('--out');
+/** `--e2e-only`: baseline and chartbot end to end, no scaling or micro-benchmarks (for profiling rounds). */
+const e2eOnly = args.includes('--e2e-only');
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
 const plan = quick
-  ? { warmupMs: 500, runMs: 2_000, e2eContacts: 3_000, scaling: [1_000, 5_000], scalingMessages: 3_000, persistSaves: 50, microMs: 150 }
+  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100 }
   : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000 };
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
@@ -40,7 +43,8 @@ const { helper: generator } = await forkHelper<{ ready: true }>('./load-generato
 const helpers: Helper[] = [mock, generator];
 let bot: BotProcess | undefined;
 
-async function load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | 'contacts'>): Promise<LoadResult> {
+/** Runs one load; `serverPid` is the process whose CPU time per message is reported. */
+async function load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | 'contacts'>, serverPid?: number): Promise<LoadResult & { cpuUsPerMessage?: number }> {
   const full: LoadJob = {
     completionPort: mockReady.completionPort,
     batchSize: 1,
@@ -51,15 +55,17 @@ async function load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | '
     connections: CONNECTIONS,
     ...job,
   };
+  const cpuBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
   const { result } = await generator.ask<{ result: LoadResult }>('load', { job: full }, full.durationMs + full.drainMs + 30_000);
   if (result.completed === 0) throw new Error(`no message completed in ${JSON.stringify(full)}`);
-  return result;
+  if (serverPid === undefined) return result;
+  return { ...result, cpuUsPerMessage: Math.round(((cpuSeconds(serverPid) - cpuBefore) / result.completed) * 1e6) };
 }
 
 /** Runs a load against the bot and reads the latency the mock provider measured for it. */
-async function measured(job: Parameters<typeof load>[0]): Promise<EndToEnd & { latency: LatencySummary }> {
+async function measured(job: Parameters<typeof load>[0], botPid: number): Promise<EndToEnd & { latency: LatencySummary }> {
   await mock.ask('reset');
-  const result = await load(job);
+  const result = await load(job, botPid);
   const { latency } = await mock.ask<{ latency: LatencySummary }>('report');
   return { load: result, latency };
 }
@@ -70,9 +76,10 @@ async function withBaseline(): Promise<BenchResults['baseline']> {
     const contacts = { first: 0, count: plan.e2eContacts };
     await load({ url: ready.url, doneWhen: 'answered', contacts, durationMs: plan.warmupMs });
     log('bare Koa: single-message POSTs');
-    const single = { load: await load({ url: ready.url, doneWhen: 'answered', contacts }) };
+    const pid = koa.child.pid as number;
+    const single = { load: await load({ url: ready.url, doneWhen: 'answered', contacts }, pid) };
     log('bare Koa: batches of 10');
-    const batch = { load: await load({ url: ready.url, doneWhen: 'answered', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }) };
+    const batch = { load: await load({ url: ready.url, doneWhen: 'answered', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, pid) };
     return { single, batch };
   } finally {
     await koa.stop();
@@ -88,12 +95,12 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
     const contacts = { first: 0, count: plan.e2eContacts };
     await load({ url: bot.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
     log('chartbot: single-message POSTs');
-    const single = await measured({ url: bot.url, doneWhen: 'replied', contacts });
+    const single = await measured({ url: bot.url, doneWhen: 'replied', contacts }, bot.pid);
     log('chartbot: batches of 10');
-    const batch = await measured({ url: bot.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch });
+    const batch = await measured({ url: bot.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, bot.pid);
     const ratePerSecond = Math.max(1, Math.round(single.load.messagesPerSecond / 2));
     log(`chartbot: single-message POSTs at half the maximum (${ratePerSecond}/s)`);
-    const halfRate = await measured({ url: bot.url, doneWhen: 'replied', contacts, ratePerSecond });
+    const halfRate = await measured({ url: bot.url, doneWhen: 'replied', contacts, ratePerSecond }, bot.pid);
     return { single, batch, halfRate: { ...halfRate, ratePerSecond } };
   } finally {
     const code = await bot.stop();
@@ -113,7 +120,7 @@ async function scalingRun(contacts: number): Promise<ScalingRun> {
     // Every seeded contact gets a message at least once (RSS is read after `contacts` distinct conversations).
     const maxMessages = Math.max(contacts, plan.scalingMessages);
     log(`scaling: ${maxMessages} messages over ${contacts} stored contacts`);
-    const run = await measured({ url: bot.url, doneWhen: 'replied', contacts: { first: 0, count: contacts }, maxMessages, durationMs: 180_000 });
+    const run = await measured({ url: bot.url, doneWhen: 'replied', contacts: { first: 0, count: contacts }, maxMessages, durationMs: 180_000 }, bot.pid);
     const memory = bot.memory();
     return { contacts, persist, load: run.load, latency: run.latency, rss: memory.rss, peakRss: memory.peakRss };
   } finally {
@@ -133,6 +140,18 @@ try {
   };
   const baseline = await withBaseline();
   const chartbot = await withChartbot();
+  if (e2eOnly) {
+    process.stdout.write(formatEndToEnd(baseline, chartbot) + '\n');
+  } else {
+    await scalingAndMicro(machine, baseline, chartbot);
+  }
+} finally {
+  await bot?.stop();
+  for (const helper of helpers) await helper.stop();
+  await rm(workDir, { recursive: true, force: true });
+}
+
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): Promise<void> {
   const scaling: ScalingRun[] = [];
   for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
   log('micro-benchmarks');
@@ -155,8 +174,4 @@ try {
   if (outIndex < 0) await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(outFile, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(formatResults(results) + `\n\nJSON: ${outFile}\n`);
-} finally {
-  await bot?.stop();
-  for (const helper of helpers) await helper.stop();
-  await rm(workDir, { recursive: true, force: true });
 }

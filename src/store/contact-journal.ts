@@ -1,0 +1,152 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GroupCommitLog } from './group-commit-log.ts';
+import { makeDurable } from './make-durable.ts';
+
+const SEGMENT = /^journal-(\d+)\.jsonl$/;
+/** Contact files rewritten at once during a checkpoint (they go through libuv's small thread pool). */
+const CHECKPOINT_PARALLEL = 16;
+
+export interface ContactJournalOptions {
+  dir: string;
+  /** Segment size that triggers a checkpoint. */
+  maxBytes: number;
+  /** Contacts changed since the last checkpoint that trigger one (their latest JSON is held in memory). */
+  maxPending: number;
+  /** Rewrites one contact's file (atomically, without fsync). */
+  writeFile: (file: string, json: string) => Promise<void>;
+  onError: (error: unknown) => void;
+}
+
+interface Change {
+  file: string;
+  json: string;
+}
+
+/**
+ * Write-ahead journal for contact records with group commit and write-behind. A save appends
+ * `<key as JSON>\t<record JSON>` to the current segment and is acknowledged once that segment's
+ * group commit (one fdatasync for every save made meanwhile) is on disk; the contact's own file is
+ * rewritten later, at a checkpoint, so a contact that changes twice per message (state, then the
+ * ids of its replies) costs one file write per checkpoint instead of two fsync'd writes per message.
+ * A checkpoint starts a new segment, rewrites the files the old one covers, makes them durable and
+ * deletes it. Until then `latest` serves those contacts from memory. After a crash or power loss,
+ * `open` returns the last journaled version of each contact the lost files may concern.
+ */
+export class ContactJournal {
+  private log: GroupCommitLog;
+  private segment: number;
+  private pending = new Map<string, Change>();
+  /** Changes of segments being checkpointed, oldest first. */
+  private readonly checkpointing: Array<Map<string, Change>> = [];
+  private checkpoints: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly options: ContactJournalOptions,
+    segment: number,
+  ) {
+    this.segment = segment;
+    this.log = new GroupCommitLog(this.path(segment));
+  }
+
+  /**
+   * Opens the journal in `dir`. Segments an earlier run left are read (a torn last line was never
+   * acknowledged and is skipped); the last record of each key in them is returned for the store to
+   * rewrite, then `finishRecovery` makes those files durable and deletes the old segments.
+   */
+  static async open(
+    options: ContactJournalOptions,
+  ): Promise<{ journal: ContactJournal; recovered: Map<string, string>; finishRecovery: (files: string[]) => Promise<void> }> {
+    const segments = (await readdir(options.dir))
+      .map((name) => SEGMENT.exec(name))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[1]))
+      .sort((a, b) => a - b);
+    const recovered = new Map<string, string>();
+    for (const segment of segments) {
+      for (const line of (await readFile(join(options.dir, `journal-${segment}.jsonl`), 'utf8')).split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab < 0) continue;
+        try {
+          const key = JSON.parse(line.slice(0, tab)) as string;
+          const json = line.slice(tab + 1);
+          JSON.parse(json);
+          recovered.set(key, json);
+        } catch {
+          // a line torn by a crash mid-append: its save was never acknowledged
+        }
+      }
+    }
+    const journal = new ContactJournal(options, (segments[segments.length - 1] ?? 0) + 1);
+    const finishRecovery = async (files: string[]) => {
+      if (segments.length === 0) return;
+      await makeDurable(files, options.dir);
+      for (const segment of segments) await unlink(join(options.dir, `journal-${segment}.jsonl`));
+    };
+    return { journal, recovered, finishRecovery };
+  }
+
+  private path(segment: number): string {
+    return join(this.options.dir, `journal-${segment}.jsonl`);
+  }
+
+  /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
+  record(key: string, json: string, file: string): Promise<void> {
+    this.pending.set(key, { file, json });
+    const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
+    if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) this.checkpoint();
+    return committed;
+  }
+
+  /** The newest journaled record of `key` whose file is not rewritten yet. */
+  latest(key: string): string | undefined {
+    const change = this.pending.get(key);
+    if (change) return change.json;
+    for (let i = this.checkpointing.length - 1; i >= 0; i--) {
+      const json = this.checkpointing[i]?.get(key)?.json;
+      if (json !== undefined) return json;
+    }
+    return undefined;
+  }
+
+  /** Contacts that may have no file yet. */
+  keys(): Set<string> {
+    return new Set([...this.checkpointing.flatMap((changes) => [...changes.keys()]), ...this.pending.keys()]);
+  }
+
+  /** Starts a new segment; the old one is deleted once the files it covers are rewritten and durable. */
+  private checkpoint(): Promise<void> {
+    const old = this.log;
+    const changes = this.pending;
+    this.log = new GroupCommitLog(this.path(++this.segment));
+    this.pending = new Map();
+    this.checkpointing.push(changes);
+    this.checkpoints = this.checkpoints
+      .then(async () => {
+        await old.close();
+        const queue = [...changes.values()];
+        const worker = async () => {
+          for (let change = queue.shift(); change; change = queue.shift()) await this.options.writeFile(change.file, change.json);
+        };
+        await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
+        await makeDurable(
+          [...changes.values()].map((change) => change.file),
+          this.options.dir,
+        );
+        await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
+        });
+        this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
+      })
+      // A failed checkpoint keeps its segment and its changes in memory: nothing acknowledged is lost.
+      .catch(this.options.onError);
+    return this.checkpoints;
+  }
+
+  /** Checkpoints everything: after this the contact files hold every change and no journal is left. */
+  async close(): Promise<void> {
+    await this.checkpoint();
+    await this.log.close();
+    await unlink(this.log.file).catch(() => {});
+  }
+}
