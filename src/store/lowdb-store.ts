@@ -25,6 +25,12 @@ export interface LowdbStoreOptions {
   onJournalError?: (error: unknown) => void;
 }
 
+interface CacheEntry {
+  low: Low<ContactRecord | null>;
+  file: AtomicJsonFile<ContactRecord | null>;
+  shard: string;
+}
+
 /** File names are the contact key in base64url (ids may hold any character); shards keep folders small. */
 function fileFor(dir: string, key: string): { shard: string; file: string } {
   const shard = join(dir, 'contacts', createHash('sha1').update(key).digest('hex').slice(0, 2));
@@ -42,7 +48,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   const cacheSize = options.cacheSize ?? 5000;
   await mkdir(join(dir, 'contacts'), { recursive: true });
   const shards = new Set<string>();
-  const cache = new Map<string, { low: Low<ContactRecord | null>; file: AtomicJsonFile<ContactRecord | null> }>();
+  const cache = new Map<string, CacheEntry>();
   const index = new TimerIndex(join(dir, 'timers.jsonl'));
   const indexExisted = await index.open();
   // With the journal, durability comes from its group commit; contact files are rewritten at its checkpoints.
@@ -58,21 +64,22 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
         });
   const journal = opened?.journal;
 
-  function db(key: string): { low: Low<ContactRecord | null>; file: AtomicJsonFile<ContactRecord | null>; shard: string } {
-    const { shard, file: path } = fileFor(dir, key);
+  /** The cached lowdb document of a contact (its file name is hashed once, on a cache miss: 3 lookups a message). */
+  function db(key: string): CacheEntry {
     let entry = cache.get(key);
     if (entry) {
       cache.delete(key); // re-insert: Map order is the LRU order
     } else {
+      const { shard, file: path } = fileFor(dir, key);
       const file = new AtomicJsonFile<ContactRecord | null>(path, { onCorrupt: options.onCorrupt });
-      entry = { low: new Low<ContactRecord | null>(file, null), file };
+      entry = { low: new Low<ContactRecord | null>(file, null), file, shard };
     }
     cache.set(key, entry);
     if (cache.size > cacheSize) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
     }
-    return { ...entry, shard };
+    return entry;
   }
 
   async function ensureShard(shard: string): Promise<void> {
