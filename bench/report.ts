@@ -104,7 +104,7 @@ export function formatResults(r: BenchResults): string {
       r.scaling.map((s) => [s.contacts, s.load.messagesPerSecond, s.load.cpuUsPerMessage ?? '', s.latency.p50, s.latency.p99, s.persist.p50Ms, s.persist.meanMs, mb(s.rss)]),
     ),
     `persist cost ratio ${r.scaling[r.scaling.length - 1]?.contacts ?? 0}/${r.scaling[0]?.contacts ?? 0}: ${r.persistRatio.toFixed(2)}×`,
-    `RSS after ${r.memory.contacts} distinct contacts each had a conversation: ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
+    `RSS after ${r.memory.contacts} distinct contacts each had a conversation (read once the load stopped and the bot idled a moment): ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
     '',
     'Micro-benchmarks (tinybench, in-process)',
     table(

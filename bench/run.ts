@@ -28,8 +28,8 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
 const plan = quick
-  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100 }
-  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000 };
+  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
+  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 5_000 };
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
 const CONNECTIONS = 16;
@@ -120,7 +120,9 @@ async function scalingRun(contacts: number): Promise<ScalingRun> {
     // Every seeded contact gets a message at least once (RSS is read after `contacts` distinct conversations).
     const maxMessages = Math.max(contacts, plan.scalingMessages);
     log(`scaling: ${maxMessages} messages over ${contacts} stored contacts`);
-    const run = await measured({ url: bot.url, doneWhen: 'replied', contacts: { first: 0, count: contacts }, maxMessages, durationMs: 180_000 }, bot.pid);
+    const run = await measured({ url: bot.url, doneWhen: 'replied', contacts: { first: 0, count: contacts }, maxMessages, durationMs: 360_000 }, bot.pid);
+    // Read RSS once the bot has been idle a moment (V8 collects when allocation stops); the peak is kept too.
+    await new Promise((resolve) => setTimeout(resolve, plan.settleMs));
     const memory = bot.memory();
     return { contacts, persist, load: run.load, latency: run.latency, rss: memory.rss, peakRss: memory.peakRss };
   } finally {

@@ -4,8 +4,12 @@ import { GroupCommitLog } from './group-commit-log.ts';
 import { makeDurable } from './make-durable.ts';
 
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
-/** Contact files rewritten at once during a checkpoint (they go through libuv's small thread pool). */
-const CHECKPOINT_PARALLEL = 16;
+/**
+ * Contact files rewritten at once during a checkpoint. File I/O shares libuv's thread pool (4
+ * threads) with the journal's fdatasync and with reads: a checkpoint that took every thread would
+ * hold up every save behind it, so it leaves most of them free.
+ */
+const CHECKPOINT_PARALLEL = 2;
 
 export interface ContactJournalOptions {
   dir: string;
