@@ -9,7 +9,13 @@ const SEGMENT = /^journal-(\d+)\.jsonl$/;
  * threads) with the journal's fdatasync and with reads: a checkpoint that took every thread would
  * hold up every save behind it, so it leaves most of them free.
  */
-const CHECKPOINT_PARALLEL = 2;
+const CHECKPOINT_PARALLEL = 3;
+/**
+ * Checkpoints that may be queued before saves wait for them. Each holds up to `maxPending` records
+ * in memory until their files are rewritten: when contacts change faster than files can be written,
+ * saves slow down to the write rate instead of memory growing without bound.
+ */
+const CHECKPOINTS_BEHIND = 2;
 
 export interface ContactJournalOptions {
   dir: string;
@@ -95,10 +101,11 @@ export class ContactJournal {
   }
 
   /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
-  record(key: string, json: string, file: string): Promise<void> {
+  async record(key: string, json: string, file: string): Promise<void> {
+    if (this.checkpointing.length >= CHECKPOINTS_BEHIND) await this.checkpoints;
     this.pending.set(key, { file, json });
     const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
-    if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) this.checkpoint();
+    if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) void this.checkpoint();
     return committed;
   }
 
