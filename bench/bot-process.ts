@@ -4,8 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { BENCH_SECRET } from './contacts.ts';
@@ -22,12 +21,20 @@ export interface BotProcess {
   stop(): Promise<number | null>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
+/** The address from chartbot's `chartbot listening on port N` log line. */
+function listeningUrl(log: string): string | undefined {
+  const port = /chartbot listening on port (\d+)/.exec(log)?.[1];
+  return port === undefined ? undefined : `http://127.0.0.1:${port}`;
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const res = await request(`${url}/health`);
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
 }
 
 /** `BENCH_BOT_<NAME>=value` in the bench's environment sets `<NAME>` for the bot (to compare settings). */
@@ -38,14 +45,13 @@ function passThrough(): Record<string, string> {
 }
 
 export async function startBot(options: { mockUrl: string; dataDir: string; logFile: string; cpuProfileDir?: string }): Promise<BotProcess> {
-  const port = await freePort();
   const log = openSync(options.logFile, 'a');
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = spawn(process.execPath, [...profiling, 'bin/chartbot.js', 'start'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      PORT: String(port),
+      PORT: '0', // an ephemeral port, read back from the start-up log line
       WHATSAPP_PROVIDER: 'cloud',
       WHATSAPP_TOKEN: 'bench-token',
       WHATSAPP_API_URL: options.mockUrl,
@@ -61,17 +67,12 @@ export async function startBot(options: { mockUrl: string; dataDir: string; logF
   });
   closeSync(log);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
+  let url: string | undefined;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`chartbot exited early (${child.exitCode}); see ${options.logFile}`);
-    try {
-      const res = await request(`${url}/health`);
-      await res.body.dump();
-      if (res.statusCode === 200) break;
-    } catch {
-      // not listening yet
-    }
+    url ??= listeningUrl(readFileSync(options.logFile, 'utf8'));
+    if (url !== undefined && (await isHealthy(url))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`chartbot did not become healthy within 30 s; see ${options.logFile}`);

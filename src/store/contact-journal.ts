@@ -11,9 +11,9 @@ const SEGMENT = /^journal-(\d+)\.jsonl$/;
  */
 const CHECKPOINT_PARALLEL = 3;
 /**
- * Checkpoints that may be queued before saves wait for them. Each holds up to `maxPending` records
- * in memory until their files are rewritten: when contacts change faster than files can be written,
- * saves slow down to the write rate instead of memory growing without bound.
+ * Checkpoints whose files may wait to be rewritten before saves wait for them. Each holds up to
+ * `maxPending` records in memory until their files are written: when contacts change faster than
+ * files can be written, saves slow down to the write rate instead of memory growing without bound.
  */
 const CHECKPOINTS_BEHIND = 2;
 
@@ -49,7 +49,10 @@ export class ContactJournal {
   private pending = new Map<string, Change>();
   /** Changes of segments being checkpointed, oldest first. */
   private readonly checkpointing: Array<Map<string, Change>> = [];
-  private checkpoints: Promise<void> = Promise.resolve();
+  /** Resolves when every checkpoint so far has rewritten its files. */
+  private written: Promise<void> = Promise.resolve();
+  /** Resolves when every checkpoint so far has made its files durable and deleted its segment. */
+  private durable: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: ContactJournalOptions,
@@ -102,7 +105,7 @@ export class ContactJournal {
 
   /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
   async record(key: string, json: string, file: string): Promise<void> {
-    if (this.checkpointing.length >= CHECKPOINTS_BEHIND) await this.checkpoints;
+    if (this.checkpointing.length >= CHECKPOINTS_BEHIND) await this.written;
     this.pending.set(key, { file, json });
     const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
     if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) void this.checkpoint();
@@ -125,33 +128,44 @@ export class ContactJournal {
     return new Set([...this.checkpointing.flatMap((changes) => [...changes.keys()]), ...this.pending.keys()]);
   }
 
-  /** Starts a new segment; the old one is deleted once the files it covers are rewritten and durable. */
+  /**
+   * Starts a new segment. The old one's files are rewritten in the background, in checkpoint order
+   * (a contact's newer version is never overwritten by an older one); each leaves memory once its
+   * file is written. The segment is deleted after one syncfs has made them all durable, which may
+   * take long on a busy disk but holds up nothing but that deletion.
+   */
   private checkpoint(): Promise<void> {
     const old = this.log;
     const changes = this.pending;
     this.log = new GroupCommitLog(this.path(++this.segment));
     this.pending = new Map();
     this.checkpointing.push(changes);
-    this.checkpoints = this.checkpoints
+    const files = [...changes.values()].map((change) => change.file);
+    const written = this.written.then(async () => {
+      const queue = [...changes];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [key, change] = next;
+          await this.options.writeFile(change.file, change.json);
+          changes.delete(key);
+        }
+      };
+      await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
+      this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
+    });
+    // A failed write keeps its changes in memory and its segment on disk: nothing acknowledged is lost.
+    this.written = written.catch(this.options.onError);
+    this.durable = this.durable
       .then(async () => {
+        await written;
         await old.close();
-        const queue = [...changes.values()];
-        const worker = async () => {
-          for (let change = queue.shift(); change; change = queue.shift()) await this.options.writeFile(change.file, change.json);
-        };
-        await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
-        await makeDurable(
-          [...changes.values()].map((change) => change.file),
-          this.options.dir,
-        );
+        await makeDurable(files, this.options.dir);
         await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
         });
-        this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
       })
-      // A failed checkpoint keeps its segment and its changes in memory: nothing acknowledged is lost.
       .catch(this.options.onError);
-    return this.checkpoints;
+    return this.durable;
   }
 
   /** Checkpoints everything: after this the contact files hold every change and no journal is left. */

@@ -67,7 +67,6 @@ describe('lowdb store journal', () => {
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 20; i++) await store.save({ ...emptyRecord('PN', `c${i}`), updatedAt: round });
     }
-    expect((await journalFiles()).length).toBeLessThanOrEqual(2);
     expect((await store.load('PN:c7'))?.updatedAt).toBe(2);
     await store.close();
     expect(await journalFiles()).toEqual([]);
