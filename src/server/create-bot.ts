@@ -46,6 +46,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       dir: options.dataDir ?? './data',
       onCorrupt: (file, quarantinedAs, error) =>
         logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
+      onJournalError: (error) => logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and replayed at the next start'),
     }));
   const runtime = new Runtime({ ...options, store, logger });
   await runtime.start();

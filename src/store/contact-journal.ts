@@ -11,11 +11,11 @@ const SEGMENT = /^journal-(\d+)\.jsonl$/;
  */
 const CHECKPOINT_PARALLEL = 3;
 /**
- * Checkpoints whose files may wait to be rewritten before saves wait for them. Each holds up to
- * `maxPending` records in memory until their files are written: when contacts change faster than
- * files can be written, saves slow down to the write rate instead of memory growing without bound.
+ * Records held in memory because their files are not rewritten yet, as a multiple of `maxPending`,
+ * before saves wait. When contacts change faster than files can be written, saves slow down to the
+ * write rate (one file at a time frees one place) instead of memory growing without bound.
  */
-const CHECKPOINTS_BEHIND = 2;
+const UNWRITTEN_LIMIT_FACTOR = 3;
 
 export interface ContactJournalOptions {
   dir: string;
@@ -49,6 +49,9 @@ export class ContactJournal {
   private pending = new Map<string, Change>();
   /** Changes of segments being checkpointed, oldest first. */
   private readonly checkpointing: Array<Map<string, Change>> = [];
+  /** Records of checkpoints whose files are not rewritten yet, and saves waiting for that to shrink. */
+  private unwritten = 0;
+  private roomWaiters: Array<() => void> = [];
   /** Resolves when every checkpoint so far has rewritten its files. */
   private written: Promise<void> = Promise.resolve();
   /** Resolves when every checkpoint so far has made its files durable and deleted its segment. */
@@ -105,7 +108,7 @@ export class ContactJournal {
 
   /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
   async record(key: string, json: string, file: string): Promise<void> {
-    if (this.checkpointing.length >= CHECKPOINTS_BEHIND) await this.written;
+    while (this.unwritten >= this.options.maxPending * UNWRITTEN_LIMIT_FACTOR) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     this.pending.set(key, { file, json });
     const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
     if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) void this.checkpoint();
@@ -140,6 +143,7 @@ export class ContactJournal {
     this.log = new GroupCommitLog(this.path(++this.segment));
     this.pending = new Map();
     this.checkpointing.push(changes);
+    this.unwritten += changes.size;
     const files = [...changes.values()].map((change) => change.file);
     const written = this.written.then(async () => {
       const queue = [...changes];
@@ -148,13 +152,20 @@ export class ContactJournal {
           const [key, change] = next;
           await this.options.writeFile(change.file, change.json);
           changes.delete(key);
+          this.unwritten--;
+          this.roomWaiters.shift()?.();
         }
       };
       await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
       this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
     });
     // A failed write keeps its changes in memory and its segment on disk: nothing acknowledged is lost.
-    this.written = written.catch(this.options.onError);
+    this.written = written.catch((error: unknown) => {
+      // Those records stay in memory (and the segment on disk) but no longer hold up saves.
+      this.unwritten -= changes.size;
+      for (const wake of this.roomWaiters.splice(0)) wake();
+      this.options.onError(error);
+    });
     this.durable = this.durable
       .then(async () => {
         await written;
