@@ -70,6 +70,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         file.endsWith('.jsonl')
           ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
           : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
+      onJournalError: (error) => logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and replayed at the next start'),
     }));
   // Parked messages live beside the contact files; with a custom store, in memory unless given.
   const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));

@@ -61,10 +61,15 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    await this.writeText(JSON.stringify(data));
+  }
+
+  /** Writes an already serialised document (callers that also journal it serialise it once). */
+  async writeText(text: string): Promise<void> {
     const temp = `${this.file}.${processTag}.${++sequence}.tmp`;
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(JSON.stringify(data));
+      await handle.writeFile(text);
       if (this.options.fsync) await handle.sync();
     } catch (error) {
       await handle.close();

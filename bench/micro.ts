@@ -1,0 +1,84 @@
+/**
+ * Runtime micro-benchmarks (tinybench), in-process: the CPU each piece of the message path costs
+ * on its own, to tell which part an end-to-end change moved.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import { buttons } from '../src/messages/builders.ts';
+import { parseWebhook } from '../src/messages/parse-webhook.ts';
+import { runStep } from '../src/conversation/run-step.ts';
+import { lowdbStore } from '../src/store/lowdb-store.ts';
+import { memoryStore } from '../src/store/memory-store.ts';
+import { BENCH_NUMBER, waIdOf } from './contacts.ts';
+import { benchEchoMachine } from './flows/bench-echo.ts';
+import { benchRecord } from './seed-contacts.ts';
+import { round } from './stats.ts';
+import { webhookBatch } from './webhook-batch.ts';
+
+export interface MicroResult {
+  name: string;
+  /** Operations per second (mean). */
+  opsPerSecond: number;
+  /** Microseconds per operation (mean, p99). */
+  meanUs: number;
+  p99Us: number;
+  samples: number;
+}
+
+export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'chartbot-micro-'));
+  const fsyncStore = await lowdbStore({ dir });
+  const memory = memoryStore();
+  const batch = webhookBatch(Array.from({ length: 10 }, (_, i) => waIdOf(i))).body;
+  const record = benchRecord(waIdOf(1));
+  const event = { type: 'user.text', text: 'hello bot', messageId: 'wamid.micro', contact: { waId: record.waId }, businessNumberId: BENCH_NUMBER.phoneNumberId, timestamp: 0 };
+  const step = () =>
+    runStep({
+      machine: benchEchoMachine,
+      snapshot: record.snapshot,
+      timers: [],
+      event,
+      input: { contact: { waId: record.waId }, businessNumberId: BENCH_NUMBER.phoneNumberId },
+      now: Date.now(),
+    });
+  const persistAfter = (result: ReturnType<typeof step>) => ({ ...record, snapshot: result.ok ? result.snapshot : undefined, updatedAt: Date.now() });
+
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
+  bench
+    .add('parse a webhook batch (10 messages, JSON.parse + parseWebhook)', () => {
+      parseWebhook(JSON.parse(batch));
+    })
+    .add('actor step: restore → send → snapshot (xstate only)', () => {
+      step();
+    })
+    .add('actor step + persist (memory store: JSON round trip)', async () => {
+      await memory.save(persistAfter(step()));
+    })
+    .add('actor step + persist (lowdb store, fsync)', async () => {
+      await fsyncStore.save(persistAfter(step()));
+    })
+    .add('build + validate an outbound message (3 buttons) + JSON body', () => {
+      const message = buttons('Hi! How can we help you today?', [
+        { id: 'faq', title: 'FAQ' },
+        { id: 'ticket', title: 'Open a ticket' },
+        { id: 'human', title: 'Talk to a person' },
+      ]);
+      JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: record.waId, ...message });
+    });
+  await bench.run();
+  await fsyncStore.close();
+  await rm(dir, { recursive: true, force: true });
+  return bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== 'completed') throw new Error(`micro-benchmark "${task.name}" ${result.state}`);
+    return {
+      name: task.name,
+      opsPerSecond: Math.round(result.throughput.mean),
+      meanUs: round(result.latency.mean * 1000, 1),
+      p99Us: round(result.latency.p99 * 1000, 1),
+      samples: result.latency.samplesCount,
+    };
+  });
+}

@@ -1,0 +1,124 @@
+import type { LatencySummary } from './stats.ts';
+import type { LoadResult } from './load-generator.ts';
+import type { MicroResult } from './micro.ts';
+import type { PersistCost } from './persist-cost.ts';
+
+export interface EndToEnd {
+  /** `cpuUsPerMessage`: CPU time (user + system) of the server process per message, µs. */
+  load: LoadResult & { cpuUsPerMessage?: number };
+  latency?: LatencySummary;
+}
+
+export interface ScalingRun {
+  contacts: number;
+  persist: PersistCost;
+  load: LoadResult & { cpuUsPerMessage?: number };
+  latency: LatencySummary;
+  /** Bot RSS after the run, bytes. */
+  rss: number;
+  peakRss: number;
+}
+
+/** Everything one `npm run bench` measured; written as JSON under bench/results/. */
+export interface BenchResults {
+  mode: 'full' | 'quick';
+  startedAt: string;
+  machine: { cpus: number; model: string; node: string; loadAverageAtStart: number[]; totalMemoryGb: number };
+  baseline: { single: EndToEnd; batch: EndToEnd };
+  chartbot: { single: EndToEnd; batch: EndToEnd; halfRate: EndToEnd & { ratePerSecond: number } };
+  /** chartbot messages/s ÷ bare Koa requests/s, single-message POSTs. */
+  singleRatioToBareKoa: number;
+  scaling: ScalingRun[];
+  /** Persist cost (p50) at the largest store ÷ at the smallest. */
+  persistRatio: number;
+  memory: { contacts: number; rssMb: number; peakRssMb: number };
+  micro: MicroResult[];
+  budget: Array<{ check: string; value: string; target: string; met: boolean }>;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export function budgetChecks(r: Omit<BenchResults, 'budget'>): BenchResults['budget'] {
+  const largest = r.scaling[r.scaling.length - 1];
+  const smallest = r.scaling[0];
+  return [
+    { check: 'single POSTs vs bare Koa', value: `${(r.singleRatioToBareKoa * 100).toFixed(0)}%`, target: '≥ 30%', met: r.singleRatioToBareKoa >= 0.3 },
+    { check: 'batches of 10, messages/s', value: String(r.chartbot.batch.load.messagesPerSecond), target: '≥ 4000', met: r.chartbot.batch.load.messagesPerSecond >= 4000 },
+    {
+      check: `p99 at half max (${r.chartbot.halfRate.ratePerSecond}/s)`,
+      value: `${r.chartbot.halfRate.latency?.p99 ?? NaN} ms`,
+      target: '≤ 50 ms',
+      met: (r.chartbot.halfRate.latency?.p99 ?? Infinity) <= 50 && !r.chartbot.halfRate.load.overloaded,
+    },
+    {
+      check: `persist ${largest?.contacts ?? 0} / ${smallest?.contacts ?? 0} contacts`,
+      value: `${r.persistRatio.toFixed(2)}×`,
+      target: '≤ 1.5×',
+      met: r.persistRatio <= 1.5,
+    },
+    { check: `RSS after ${r.memory.contacts} contacts`, value: `${r.memory.rssMb} MB`, target: '≤ 300 MB', met: r.memory.rssMb <= 300 },
+  ];
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function formatEndToEnd(baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): string {
+  const r = { baseline, chartbot, singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond };
+  const lat = (e: EndToEnd) => (e.latency ? [e.latency.p50, e.latency.p99, e.latency.max] : ['', '', '']);
+  const rates = (e: EndToEnd) => [e.load.messagesPerSecond, e.load.postsPerSecond, e.load.cpuUsPerMessage ?? ''];
+  return [
+    'End to end (a message counts when its read receipt and its reply reached the mock provider; latency inbound → reply, ms)',
+    table(
+      ['scenario', 'msg/s', 'POST/s', 'CPU µs/msg', 'p50', 'p99', 'max'],
+      [
+        ['bare Koa, single-message POSTs', ...rates(r.baseline.single), '', '', ''],
+        ['chartbot, single-message POSTs', ...rates(r.chartbot.single), ...lat(r.chartbot.single)],
+        ['bare Koa, batches of 10', ...rates(r.baseline.batch), '', '', ''],
+        ['chartbot, batches of 10', ...rates(r.chartbot.batch), ...lat(r.chartbot.batch)],
+        [
+          `chartbot, single at half max (${r.chartbot.halfRate.ratePerSecond}/s)${r.chartbot.halfRate.load.overloaded ? ' OVERLOADED' : ''}`,
+          ...rates(r.chartbot.halfRate),
+          ...lat(r.chartbot.halfRate),
+        ],
+      ],
+    ),
+    `chartbot / bare Koa (single-message POSTs): ${(r.singleRatioToBareKoa * 100).toFixed(1)}%`,
+  ].join('\n');
+}
+
+export function formatResults(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(
+    `chartbot bench (${r.mode}) ${r.startedAt} — ${r.machine.cpus}× ${r.machine.model}, ${r.machine.totalMemoryGb} GB, node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+    '',
+    formatEndToEnd(r.baseline, r.chartbot),
+    '',
+    'Scaling with contacts already in the store (single-message POSTs; persist = load + change + save one contact, fsync on)',
+    table(
+      ['contacts', 'msg/s', 'CPU µs/msg', 'p50 ms', 'p99 ms', 'persist p50 ms', 'persist mean ms', 'RSS MB'],
+      r.scaling.map((s) => [s.contacts, s.load.messagesPerSecond, s.load.cpuUsPerMessage ?? '', s.latency.p50, s.latency.p99, s.persist.p50Ms, s.persist.meanMs, mb(s.rss)]),
+    ),
+    `persist cost ratio ${r.scaling[r.scaling.length - 1]?.contacts ?? 0}/${r.scaling[0]?.contacts ?? 0}: ${r.persistRatio.toFixed(2)}×`,
+    `RSS after ${r.memory.contacts} distinct contacts each had a conversation (read once the load stopped and the bot idled a moment): ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
+    '',
+    'Micro-benchmarks (tinybench, in-process)',
+    table(
+      ['task', 'ops/s', 'mean µs', 'p99 µs'],
+      r.micro.map((m) => [m.name, m.opsPerSecond, m.meanUs, m.p99Us]),
+    ),
+    '',
+    'Budget (informational: figures vary with other load on the machine)',
+    table(
+      ['check', 'measured', 'target', ''],
+      r.budget.map((b) => [b.check, b.value, b.target, b.met ? 'met' : 'NOT met']),
+    ),
+  );
+  return out.join('\n');
+}
+
+export { mb };

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench` (`-- --quick` for the under-a-minute smoke run, `-- --profile` to write CPU
+ * profiles of the bot, `-- --out FILE` for the JSON). Everything runs on loopback in separate
+ * processes: mock provider, load generator, bare-Koa baseline, and the bot as `chartbot start`.
+ * Every load is bounded in messages and in time.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBot, type BotProcess } from './bot-process.ts';
+import { forkHelper, type Helper } from './ipc.ts';
+import { cpuSeconds } from './proc-stats.ts';
+import type { LoadJob, LoadResult } from './load-generator.ts';
+import { runMicroBenchmarks } from './micro.ts';
+import { measurePersistCost } from './persist-cost.ts';
+import { budgetChecks, formatEndToEnd, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
+import { seedContacts } from './seed-contacts.ts';
+import type { LatencySummary } from './stats.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const profile = args.includes('--profile');
+const outIndex = args.indexOf('--out');
+/** `--e2e-only`: baseline and chartbot end to end, no scaling or micro-benchmarks (for profiling rounds). */
+const e2eOnly = args.includes('--e2e-only');
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Sizes of each phase; quick mode keeps the whole run under a minute. */
+const plan = quick
+  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
+  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 5_000 };
+/** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
+const IN_FLIGHT = { single: 64, batch: 200 };
+const CONNECTIONS = 16;
+
+const workDir = await mkdtemp(join(tmpdir(), 'chartbot-bench-'));
+const startedAt = new Date().toISOString();
+const log = (text: string) => process.stderr.write(`[bench ${((performance.now() / 1000) | 0).toString().padStart(3)} s] ${text}\n`);
+
+const { helper: mock, ready: mockReady } = await forkHelper<{ url: string; completionPort: number }>('./mock-provider.ts');
+const { helper: generator } = await forkHelper<{ ready: true }>('./load-generator.ts');
+const helpers: Helper[] = [mock, generator];
+let bot: BotProcess | undefined;
+
+/** Runs one load; `serverPid` is the process whose CPU time per message is reported. */
+async function load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | 'contacts'>, serverPid?: number): Promise<LoadResult & { cpuUsPerMessage?: number }> {
+  const full: LoadJob = {
+    completionPort: mockReady.completionPort,
+    batchSize: 1,
+    inFlight: IN_FLIGHT.single,
+    durationMs: plan.runMs,
+    maxMessages: 1_000_000,
+    drainMs: 10_000,
+    connections: CONNECTIONS,
+    ...job,
+  };
+  const cpuBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
+  const { result } = await generator.ask<{ result: LoadResult }>('load', { job: full }, full.durationMs + full.drainMs + 30_000);
+  if (result.completed === 0) throw new Error(`no message completed in ${JSON.stringify(full)}`);
+  if (serverPid === undefined) return result;
+  return { ...result, cpuUsPerMessage: Math.round(((cpuSeconds(serverPid) - cpuBefore) / result.completed) * 1e6) };
+}
+
+/** Runs a load against the bot and reads the latency the mock provider measured for it. */
+async function measured(job: Parameters<typeof load>[0], botPid: number): Promise<EndToEnd & { latency: LatencySummary }> {
+  await mock.ask('reset');
+  const result = await load(job, botPid);
+  const { latency } = await mock.ask<{ latency: LatencySummary }>('report');
+  return { load: result, latency };
+}
+
+async function withBaseline(): Promise<BenchResults['baseline']> {
+  const { helper: koa, ready } = await forkHelper<{ url: string }>('./bare-koa.ts');
+  try {
+    const contacts = { first: 0, count: plan.e2eContacts };
+    await load({ url: ready.url, doneWhen: 'answered', contacts, durationMs: plan.warmupMs });
+    log('bare Koa: single-message POSTs');
+    const pid = koa.child.pid as number;
+    const single = { load: await load({ url: ready.url, doneWhen: 'answered', contacts }, pid) };
+    log('bare Koa: batches of 10');
+    const batch = { load: await load({ url: ready.url, doneWhen: 'answered', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, pid) };
+    return { single, batch };
+  } finally {
+    await koa.stop();
+  }
+}
+
+async function withChartbot(): Promise<BenchResults['chartbot']> {
+  const dataDir = join(workDir, 'e2e');
+  await seedContacts(dataDir, plan.e2eContacts);
+  const profileDir = profile ? join(RESULTS_DIR, 'profiles') : undefined;
+  bot = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, 'e2e.log'), cpuProfileDir: profileDir });
+  try {
+    const contacts = { first: 0, count: plan.e2eContacts };
+    await load({ url: bot.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+    log('chartbot: single-message POSTs');
+    const single = await measured({ url: bot.url, doneWhen: 'replied', contacts }, bot.pid);
+    log('chartbot: batches of 10');
+    const batch = await measured({ url: bot.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, bot.pid);
+    const ratePerSecond = Math.max(1, Math.round(single.load.messagesPerSecond / 2));
+    log(`chartbot: single-message POSTs at half the maximum (${ratePerSecond}/s)`);
+    const halfRate = await measured({ url: bot.url, doneWhen: 'replied', contacts, ratePerSecond }, bot.pid);
+    return { single, batch, halfRate: { ...halfRate, ratePerSecond } };
+  } finally {
+    const code = await bot.stop();
+    bot = undefined;
+    if (code !== 0) throw new Error(`chartbot exited ${code} on SIGTERM; see ${join(workDir, 'e2e.log')}`);
+    if (profileDir) log(`CPU profile of the bot written to ${profileDir}`);
+  }
+}
+
+async function scalingRun(contacts: number): Promise<ScalingRun> {
+  const dataDir = join(workDir, `scale-${contacts}`);
+  log(`scaling: seeding ${contacts} contacts`);
+  await seedContacts(dataDir, contacts);
+  const persist = await measurePersistCost(dataDir, contacts, plan.persistSaves);
+  bot = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, `scale-${contacts}.log`) });
+  try {
+    // Every seeded contact gets a message at least once (RSS is read after `contacts` distinct conversations).
+    const maxMessages = Math.max(contacts, plan.scalingMessages);
+    log(`scaling: ${maxMessages} messages over ${contacts} stored contacts`);
+    const run = await measured({ url: bot.url, doneWhen: 'replied', contacts: { first: 0, count: contacts }, maxMessages, durationMs: 360_000 }, bot.pid);
+    // Read RSS once the bot has been idle a moment (V8 collects when allocation stops); the peak is kept too.
+    await new Promise((resolve) => setTimeout(resolve, plan.settleMs));
+    const memory = bot.memory();
+    return { contacts, persist, load: run.load, latency: run.latency, rss: memory.rss, peakRss: memory.peakRss };
+  } finally {
+    await bot.stop();
+    bot = undefined;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    loadAverageAtStart: loadavg(),
+    totalMemoryGb: Math.round(totalmem() / 1024 ** 3),
+  };
+  const baseline = await withBaseline();
+  const chartbot = await withChartbot();
+  if (e2eOnly) {
+    process.stdout.write(formatEndToEnd(baseline, chartbot) + '\n');
+  } else {
+    await scalingAndMicro(machine, baseline, chartbot);
+  }
+} finally {
+  await bot?.stop();
+  for (const helper of helpers) await helper.stop();
+  await rm(workDir, { recursive: true, force: true });
+}
+
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): Promise<void> {
+  const scaling: ScalingRun[] = [];
+  for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
+  log('micro-benchmarks');
+  const micro = await runMicroBenchmarks(plan.microMs);
+  const largest = scaling[scaling.length - 1] as ScalingRun;
+  const partial: Omit<BenchResults, 'budget'> = {
+    mode: quick ? 'quick' : 'full',
+    startedAt,
+    machine,
+    baseline,
+    chartbot,
+    singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond,
+    scaling,
+    persistRatio: largest.persist.p50Ms / (scaling[0] as ScalingRun).persist.p50Ms,
+    memory: { contacts: largest.contacts, rssMb: mb(largest.rss), peakRssMb: mb(largest.peakRss) },
+    micro,
+  };
+  const results: BenchResults = { ...partial, budget: budgetChecks(partial) };
+  const outFile = outIndex >= 0 ? (args[outIndex + 1] as string) : join(RESULTS_DIR, `bench-${startedAt.replace(/[:.]/g, '-')}.json`);
+  if (outIndex < 0) await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(outFile, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(formatResults(results) + `\n\nJSON: ${outFile}\n`);
+}

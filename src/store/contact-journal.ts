@@ -1,0 +1,188 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GroupCommitLog } from './group-commit-log.ts';
+import { makeDurable } from './make-durable.ts';
+
+const SEGMENT = /^journal-(\d+)\.jsonl$/;
+/**
+ * Contact files rewritten at once during a checkpoint. File I/O shares libuv's thread pool (4
+ * threads) with the journal's fdatasync and with reads: a checkpoint that took every thread would
+ * hold up every save behind it, so it leaves most of them free.
+ */
+const CHECKPOINT_PARALLEL = 3;
+/**
+ * Records held in memory because their files are not rewritten yet, as a multiple of `maxPending`,
+ * before saves wait. When contacts change faster than files can be written, saves slow down to the
+ * write rate (one file at a time frees one place) instead of memory growing without bound.
+ */
+const UNWRITTEN_LIMIT_FACTOR = 3;
+
+export interface ContactJournalOptions {
+  dir: string;
+  /** Segment size that triggers a checkpoint. */
+  maxBytes: number;
+  /** Contacts changed since the last checkpoint that trigger one (their latest JSON is held in memory). */
+  maxPending: number;
+  /** Rewrites one contact's file (atomically, without fsync). */
+  writeFile: (file: string, json: string) => Promise<void>;
+  onError: (error: unknown) => void;
+}
+
+interface Change {
+  file: string;
+  json: string;
+}
+
+/**
+ * Write-ahead journal for contact records with group commit and write-behind. A save appends
+ * `<key as JSON>\t<record JSON>` to the current segment and is acknowledged once that segment's
+ * group commit (one fdatasync for every save made meanwhile) is on disk; the contact's own file is
+ * rewritten later, at a checkpoint, so a contact that changes twice per message (state, then the
+ * ids of its replies) costs one file write per checkpoint instead of two fsync'd writes per message.
+ * A checkpoint starts a new segment, rewrites the files the old one covers, makes them durable and
+ * deletes it. Until then `latest` serves those contacts from memory. After a crash or power loss,
+ * `open` returns the last journaled version of each contact the lost files may concern.
+ */
+export class ContactJournal {
+  private log: GroupCommitLog;
+  private segment: number;
+  private pending = new Map<string, Change>();
+  /** Changes of segments being checkpointed, oldest first. */
+  private readonly checkpointing: Array<Map<string, Change>> = [];
+  /** Records of checkpoints whose files are not rewritten yet, and saves waiting for that to shrink. */
+  private unwritten = 0;
+  private roomWaiters: Array<() => void> = [];
+  /** Resolves when every checkpoint so far has rewritten its files. */
+  private written: Promise<void> = Promise.resolve();
+  /** Resolves when every checkpoint so far has made its files durable and deleted its segment. */
+  private durable: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly options: ContactJournalOptions,
+    segment: number,
+  ) {
+    this.segment = segment;
+    this.log = new GroupCommitLog(this.path(segment));
+  }
+
+  /**
+   * Opens the journal in `dir`. Segments an earlier run left are read (a torn last line was never
+   * acknowledged and is skipped); the last record of each key in them is returned for the store to
+   * rewrite, then `finishRecovery` makes those files durable and deletes the old segments.
+   */
+  static async open(
+    options: ContactJournalOptions,
+  ): Promise<{ journal: ContactJournal; recovered: Map<string, string>; finishRecovery: (files: string[]) => Promise<void> }> {
+    const segments = (await readdir(options.dir))
+      .map((name) => SEGMENT.exec(name))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[1]))
+      .sort((a, b) => a - b);
+    const recovered = new Map<string, string>();
+    for (const segment of segments) {
+      for (const line of (await readFile(join(options.dir, `journal-${segment}.jsonl`), 'utf8')).split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab < 0) continue;
+        try {
+          const key = JSON.parse(line.slice(0, tab)) as string;
+          const json = line.slice(tab + 1);
+          JSON.parse(json);
+          recovered.set(key, json);
+        } catch {
+          // a line torn by a crash mid-append: its save was never acknowledged
+        }
+      }
+    }
+    const journal = new ContactJournal(options, (segments[segments.length - 1] ?? 0) + 1);
+    const finishRecovery = async (files: string[]) => {
+      if (segments.length === 0) return;
+      await makeDurable(files, options.dir);
+      for (const segment of segments) await unlink(join(options.dir, `journal-${segment}.jsonl`));
+    };
+    return { journal, recovered, finishRecovery };
+  }
+
+  private path(segment: number): string {
+    return join(this.options.dir, `journal-${segment}.jsonl`);
+  }
+
+  /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
+  async record(key: string, json: string, file: string): Promise<void> {
+    while (this.unwritten >= this.options.maxPending * UNWRITTEN_LIMIT_FACTOR) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    this.pending.set(key, { file, json });
+    const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
+    if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) void this.checkpoint();
+    return committed;
+  }
+
+  /** The newest journaled record of `key` whose file is not rewritten yet. */
+  latest(key: string): string | undefined {
+    const change = this.pending.get(key);
+    if (change) return change.json;
+    for (let i = this.checkpointing.length - 1; i >= 0; i--) {
+      const json = this.checkpointing[i]?.get(key)?.json;
+      if (json !== undefined) return json;
+    }
+    return undefined;
+  }
+
+  /** Contacts that may have no file yet. */
+  keys(): Set<string> {
+    return new Set([...this.checkpointing.flatMap((changes) => [...changes.keys()]), ...this.pending.keys()]);
+  }
+
+  /**
+   * Starts a new segment. The old one's files are rewritten in the background, in checkpoint order
+   * (a contact's newer version is never overwritten by an older one); each leaves memory once its
+   * file is written. The segment is deleted after one syncfs has made them all durable, which may
+   * take long on a busy disk but holds up nothing but that deletion.
+   */
+  private checkpoint(): Promise<void> {
+    const old = this.log;
+    const changes = this.pending;
+    this.log = new GroupCommitLog(this.path(++this.segment));
+    this.pending = new Map();
+    this.checkpointing.push(changes);
+    this.unwritten += changes.size;
+    const files = [...changes.values()].map((change) => change.file);
+    const written = this.written.then(async () => {
+      const queue = [...changes];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [key, change] = next;
+          await this.options.writeFile(change.file, change.json);
+          changes.delete(key);
+          this.unwritten--;
+          this.roomWaiters.shift()?.();
+        }
+      };
+      await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
+      this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
+    });
+    // A failed write keeps its changes in memory and its segment on disk: nothing acknowledged is lost.
+    this.written = written.catch((error: unknown) => {
+      // Those records stay in memory (and the segment on disk) but no longer hold up saves.
+      this.unwritten -= changes.size;
+      for (const wake of this.roomWaiters.splice(0)) wake();
+      this.options.onError(error);
+    });
+    this.durable = this.durable
+      .then(async () => {
+        await written;
+        await old.close();
+        await makeDurable(files, this.options.dir);
+        await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
+        });
+      })
+      .catch(this.options.onError);
+    return this.durable;
+  }
+
+  /** Checkpoints everything: after this the contact files hold every change and no journal is left. */
+  async close(): Promise<void> {
+    await this.checkpoint();
+    await this.log.close();
+    await unlink(this.log.file).catch(() => {});
+  }
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/report.ts';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// A smoke check that `npm run bench -- --quick` works end to end: it measures every figure and
+// writes them. No thresholds: performance targets live in the bench's own report, not in tests.
+describe('npm run bench -- --quick', () => {
+  it('runs every phase against real processes and writes a complete JSON result and a table', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chartbot-bench-test-'));
+    const out = join(dir, 'results.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, output).toBe(0);
+
+    const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+    expect(results.mode).toBe('quick');
+    for (const run of [results.baseline.single, results.baseline.batch, results.chartbot.single, results.chartbot.batch, results.chartbot.halfRate]) {
+      expect(run.load.completed).toBeGreaterThan(0);
+      expect(run.load.httpErrors).toBe(0);
+      expect(run.load.messagesPerSecond).toBeGreaterThan(0);
+    }
+    // Batches carry ten messages per POST; the mock saw every chartbot message's receipt and reply.
+    expect(results.chartbot.batch.load.messages).toBe(results.chartbot.batch.load.posts * 10);
+    expect(results.chartbot.single.latency?.count).toBe(results.chartbot.single.load.completed);
+    expect(results.scaling.map((s) => s.contacts)).toEqual([1000, 2000]);
+    for (const run of results.scaling) {
+      expect(run.load.completed).toBe(Math.max(run.contacts, 2000));
+      expect(run.persist.p50Ms).toBeGreaterThan(0);
+      expect(run.rss).toBeGreaterThan(0);
+    }
+    expect(results.memory.rssMb).toBeGreaterThan(0);
+    expect(results.micro.map((m) => m.opsPerSecond > 0)).toEqual([true, true, true, true, true]);
+    expect(results.budget).toHaveLength(5);
+    expect(output).toContain('chartbot / bare Koa (single-message POSTs)');
+    expect(output).toContain('persist cost ratio 2000/1000');
+  }, 120_000);
+});

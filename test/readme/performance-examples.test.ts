@@ -1,0 +1,23 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyRecord } from '../../src/store/contact-record.ts';
+import { openStore } from './durable-store-example.ts';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('README performance section', () => {
+  it('the store example keeps an acknowledged save even when the process dies before any checkpoint', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chartbot-readme-store-'));
+    const store = await openStore(dir);
+    await store.save({ ...emptyRecord('PN', '4915'), snapshot: { value: 'asking' } });
+    // no close(): as after kill -9
+    const reopened = await openStore(dir);
+    expect((await reopened.load('PN:4915'))?.snapshot).toEqual({ value: 'asking' });
+    await reopened.close();
+  });
+});
