@@ -29,7 +29,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
 const plan = quick
   ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
-  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 5_000 };
+  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
 const CONNECTIONS = 16;

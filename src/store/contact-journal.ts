@@ -15,7 +15,7 @@ const CHECKPOINT_PARALLEL = 3;
  * before saves wait. When contacts change faster than files can be written, saves slow down to the
  * write rate (one file at a time frees one place) instead of memory growing without bound.
  */
-const UNWRITTEN_LIMIT_FACTOR = 3;
+const UNWRITTEN_LIMIT_FACTOR = 2;
 
 export interface ContactJournalOptions {
   dir: string;
