@@ -32,6 +32,8 @@ export interface Config {
   defaultFlow?: string;
   /** Mark inbound messages read (CHARTBOT_MARK_READ=false turns it off). */
   markRead: boolean;
+  /** The lowdb store's opt-in write-ahead journal (CHARTBOT_STORE_JOURNAL=true). */
+  storeWriteAhead: boolean;
   /** Why the provider was chosen when the user did not say (logged at start). */
   warnings: string[];
   /** D7 originator (WHATSAPP_SENDER). */
@@ -75,6 +77,7 @@ const schema = z.object({
   LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   CHARTBOT_FLOW: optional,
   CHARTBOT_MARK_READ: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_STORE_JOURNAL: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   WHATSAPP_360DIALOG_SECRET: optional,
   WHATSAPP_WEBHOOK_HEADER: optional.pipe(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional()),
   WHATSAPP_WEBHOOK_SECRET: optional,
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flowsDir: e.FLOWS_DIR ?? './flows',
     logLevel: e.LOG_LEVEL ?? 'info',
     markRead: e.CHARTBOT_MARK_READ === undefined ? true : ['true', '1'].includes(e.CHARTBOT_MARK_READ),
+    storeWriteAhead: e.CHARTBOT_STORE_JOURNAL !== undefined && ['true', '1'].includes(e.CHARTBOT_STORE_JOURNAL),
     warnings,
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,

@@ -30,6 +30,7 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     microstepBudget: config.microstepBudget,
     verifyToken: config.verifyToken,
     markRead: config.markRead,
+    storeWriteAhead: config.storeWriteAhead,
   });
   const { url } = await bot.listen(config.port, '0.0.0.0');
   logger.info(

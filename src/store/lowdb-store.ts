@@ -11,11 +11,15 @@ import { KeyIndex } from './key-index.ts';
 export interface LowdbStoreOptions {
   /** Folder for the data (created if missing). */
   dir: string;
-  /**
-   * Durable saves (default true): a kill -9 or power loss never loses an acknowledged change. Saves
-   * go through a write-ahead journal with group commit (one fsync for every save made meanwhile).
-   */
+  /** Durable saves (default true): a kill -9 or power loss never loses an acknowledged change. */
   fsync?: boolean;
+  /**
+   * Opt-in (default false): saves go to a write-ahead journal with group commit (one fdatasync for
+   * every save made meanwhile) and contact files are rewritten at checkpoints. Less CPU and fewer
+   * fsyncs per message, but latency stalls of seconds were measured under batch load (README,
+   * Performance), so the default is one fsync'd atomic file write per save.
+   */
+  writeAhead?: boolean;
   /** Journal segment size that triggers a checkpoint (contact files rewritten, made durable; default 16 MiB). */
   journalMaxBytes?: number;
   /** How many contact documents stay in memory (default 5000); idle contacts are evicted. */
@@ -57,7 +61,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   const outboxIndexExisted = await outboxIndex.open();
   // With the journal, durability comes from its group commit; contact files are rewritten at its checkpoints.
   const opened =
-    options.fsync === false
+    options.writeAhead !== true || options.fsync === false
       ? undefined
       : await ContactJournal.open({
           dir,
@@ -67,6 +71,8 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
           onError: (error) => options.onJournalError?.(error),
         });
   const journal = opened?.journal;
+  // Without the journal, each contact file write is itself the durable save.
+  const fsyncFiles = journal === undefined && options.fsync !== false;
 
   /** The cached lowdb document of a contact (its file name is hashed once, on a cache miss: 3 lookups a message). */
   function db(key: string): CacheEntry {
@@ -75,7 +81,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       cache.delete(key); // re-insert: Map order is the LRU order
     } else {
       const { shard, file: path } = fileFor(dir, key);
-      const file = new AtomicJsonFile<ContactRecord | null>(path, { onCorrupt: options.onCorrupt });
+      const file = new AtomicJsonFile<ContactRecord | null>(path, { fsync: fsyncFiles, onCorrupt: options.onCorrupt });
       entry = { low: new Low<ContactRecord | null>(file, null), file, shard };
     }
     cache.set(key, entry);

@@ -68,5 +68,11 @@ describe('loadConfig (the environment contract)', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ WHATSAPP_PROVIDER: 'telegram' })).toThrow(/WHATSAPP_PROVIDER/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ CHARTBOT_STORE_JOURNAL: 'yes' })).toThrow(/CHARTBOT_STORE_JOURNAL/);
+  });
+
+  it('the store journal is opt-in', () => {
+    expect(loadConfig({}).storeWriteAhead).toBe(false);
+    expect(loadConfig({ CHARTBOT_STORE_JOURNAL: 'true' }).storeWriteAhead).toBe(true);
   });
 });
