@@ -86,3 +86,21 @@ export function template(name: string, languageCode: string, spec: TemplateSpec 
   if (components.length) message.template.components = components;
   return withCommon(message, spec);
 }
+
+/** The text a template parameter stands for (what the user reads); undefined for media parameters. */
+export function templateParameterText(p: TemplateParameter): string | undefined {
+  switch (p.type) {
+    case 'text':
+      return p.text;
+    case 'currency':
+      return p.currency.fallback_value;
+    case 'date_time':
+      return p.date_time.fallback_value;
+    case 'payload':
+      return p.payload;
+    case 'coupon_code':
+      return p.coupon_code;
+    default:
+      return undefined;
+  }
+}

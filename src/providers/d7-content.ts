@@ -1,4 +1,5 @@
 import type { OutboundMessage, TemplateComponent, TemplateParameter } from '../messages/outbound.ts';
+import { templateParameterText } from '../messages/template-builders.ts';
 
 /**
  * Translates a Cloud-API-shaped outbound message into D7's `content` object
@@ -13,22 +14,6 @@ export class D7UnsupportedError extends Error {
   override readonly name = 'D7UnsupportedError';
 }
 
-const paramText = (p: TemplateParameter): string | undefined => {
-  switch (p.type) {
-    case 'text':
-      return p.text;
-    case 'currency':
-      return p.currency.fallback_value;
-    case 'date_time':
-      return p.date_time.fallback_value;
-    case 'payload':
-      return p.payload;
-    case 'coupon_code':
-      return p.coupon_code;
-    default:
-      return undefined;
-  }
-};
 
 function templateContent(message: Extract<OutboundMessage, { type: 'template' }>): D7Content {
   const { template } = message;
@@ -37,7 +22,7 @@ function templateContent(message: Extract<OutboundMessage, { type: 'template' }>
   const body = components.find((c) => c.type === 'body');
   if (body) {
     const values: Record<string, string> = {};
-    body.parameters.forEach((p, i) => (values[String(i)] = paramText(p) ?? ''));
+    body.parameters.forEach((p, i) => (values[String(i)] = templateParameterText(p) ?? ''));
     out.body_parameter_values = values;
   }
   const header = components.find((c) => c.type === 'header');
@@ -54,7 +39,7 @@ function templateContent(message: Extract<OutboundMessage, { type: 'template' }>
   const actions: Array<Record<string, string>> = [];
   for (const c of components) {
     if (c.type !== 'button') continue;
-    const value = c.parameters[0] ? paramText(c.parameters[0]) ?? '' : '';
+    const value = c.parameters[0] ? templateParameterText(c.parameters[0]) ?? '' : '';
     if (c.sub_type === 'quick_reply') quickReplies.push({ button_index: c.index, button_payload: value });
     else actions.push({ action_type: c.sub_type, action_index: c.index, action_payload: value });
   }

@@ -1,4 +1,5 @@
 import type { OutboundMessage, TemplateParameter } from '../messages/outbound.ts';
+import { templateParameterText } from '../messages/template-builders.ts';
 
 /** A reply button or list row the user can tap. */
 export interface Choice {
@@ -22,18 +23,7 @@ export function choicesOf(message: OutboundMessage): Choice[] {
 }
 
 function parameterText(p: TemplateParameter): string {
-  switch (p.type) {
-    case 'text':
-      return p.text;
-    case 'currency':
-      return p.currency.fallback_value;
-    case 'date_time':
-      return p.date_time.fallback_value;
-    case 'payload':
-      return p.payload;
-    default:
-      return `<${p.type}>`;
-  }
+  return templateParameterText(p) ?? `<${p.type}>`;
 }
 
 function media(source: { link?: string; id?: string }): string {

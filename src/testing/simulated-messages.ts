@@ -125,25 +125,10 @@ export function webhookEnvelope(options: {
     ...options.body,
   };
   if (options.replyTo !== undefined) message.context = { from: options.displayPhoneNumber, id: options.replyTo };
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA.test',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: options.displayPhoneNumber, phone_number_id: options.businessNumberId },
-              contacts: [{ profile: { name: options.name ?? '' }, wa_id: options.waId }],
-              messages: [message],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return messagesChange(options, {
+    contacts: [{ profile: { name: options.name ?? '' }, wa_id: options.waId }],
+    messages: [message],
+  });
 }
 
 /** A status webhook for one of our messages. */
@@ -163,6 +148,14 @@ export function statusEnvelope(options: {
     recipient_id: options.waId,
   };
   if (options.error) status.errors = [{ code: options.error.code, title: options.error.title, message: options.error.title }];
+  return messagesChange(options, { statuses: [status] });
+}
+
+/** The Cloud API envelope around one change of the `messages` field. */
+function messagesChange(
+  options: { businessNumberId: string; displayPhoneNumber: string },
+  value: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -174,7 +167,7 @@ export function statusEnvelope(options: {
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: options.displayPhoneNumber, phone_number_id: options.businessNumberId },
-              statuses: [status],
+              ...value,
             },
           },
         ],
