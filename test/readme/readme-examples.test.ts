@@ -56,3 +56,28 @@ describe('README examples', () => {
     }
   });
 });
+
+describe('README "try it with curl"', () => {
+  let t: BotUnderTest | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+    t = undefined;
+  });
+
+  it('the curl body, with the shell filling in the current time, gets the support bot to answer', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const [, command] = /<!-- curl: try-it -->\n```sh\n([\s\S]*?)```/.exec(readme) ?? [];
+    expect(command).toContain('http://localhost:3000/webhook');
+    // What the shell does with -d '…'"'"$(date +%s)"'"'…': the current Unix time spliced into the JSON.
+    const body = /-d '([\s\S]*)'\n$/.exec(command!)![1]!.replace(`'"$(date +%s)"'`, String(Math.floor(Date.now() / 1000)));
+    const support = (await import('../../flows/support.ts')).default;
+    t = await startBotUnderTest({ flows: [toFlow(support, 'support.ts')] });
+    const response = await fetch(`${t.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    await t.mock.waitFor(2);
+    await t.bot.runtime.idle();
+    const [read, answer] = t.mock.requests.map((r) => r.body as Record<string, unknown>);
+    expect(read).toMatchObject({ status: 'read', message_id: 'wamid.try-1' });
+    expect(answer).toMatchObject({ to: '4915550001', interactive: { body: { text: 'Hi Ann! How can we help you today?' } } });
+  });
+});
