@@ -326,7 +326,13 @@ export class Runtime {
   }
 
   private async handleStatus(key: string, update: StatusUpdate): Promise<void> {
-    const record = await this.loadRecord(key, update.businessNumberId, update.recipientId);
+    const record = await this.store.load(key);
+    if (!record) {
+      // Not a contact of this bot (another app on the number, or forged but signed traffic): storing
+      // it would let status webhooks alone grow the store.
+      this.logger.debug({ contact: key, messageId: update.messageId, status: update.status }, 'status for an unknown contact ignored');
+      return;
+    }
     const current = record.outbound[update.messageId];
     if (!statusAdvances(current?.status, update.status)) {
       this.logger.debug({ contact: key, messageId: update.messageId, status: update.status }, 'stale status ignored');

@@ -124,6 +124,13 @@ describe('POST /webhook', () => {
     expect(textsSentTo('321')).toEqual(['#1: hi', 'failed 131026: Message undeliverable']);
   });
 
+  it('statuses for contacts the bot never talked to are ignored: no record is created', async () => {
+    const strangers = Array.from({ length: 20 }, (_, i) => status(`wamid.elsewhere.${i}`, 'delivered', `4930000${i}`));
+    expect((await postWebhook(t.url, envelope({ statuses: strangers }), SECRET)).status).toBe(200);
+    await t.bot.runtime.idle();
+    expect(await t.bot.runtime.store.keys()).toEqual([]);
+  });
+
   it('a reply the provider refuses becomes bot.failed for that contact', async () => {
     t.mock.failNext(
       { status: 200, body: { success: true } }, // the read receipt
