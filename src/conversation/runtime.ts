@@ -398,14 +398,16 @@ export class Runtime {
       record.timers = [];
     }
     const input = { contact, businessNumberId: record.businessNumberId };
-    const inspect = this.inspector ? { inspect: this.inspector } : {};
+    const observer = this.inspector;
+    const inspecting = (windowInspect: (e: InspectionEvent) => void) =>
+      observer ? (e: InspectionEvent) => (windowInspect(e), observer(e)) : windowInspect;
     const window = { lastInboundAt: record.lastInboundAt, now };
     const limits = this.stepLimits;
-    let result: StepResult = await withWindowInfo(window, () => runStepAwaitingServices({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now, ...inspect, ...limits }, limits.serviceTimeoutMs));
+    let result: StepResult = await withWindowInfo(window, (windowInspect) => runStepAwaitingServices({ machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input, now, inspect: inspecting(windowInspect), ...limits }, limits.serviceTimeoutMs));
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       this.logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
-      result = await withWindowInfo(window, () => runStepAwaitingServices({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, ...inspect, ...limits }, limits.serviceTimeoutMs));
+      result = await withWindowInfo(window, (windowInspect) => runStepAwaitingServices({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, inspect: inspecting(windowInspect), ...limits }, limits.serviceTimeoutMs));
     }
     if (!result.ok) {
       this.logger.error(
