@@ -94,8 +94,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
       .then(async (res) => {
         await res.body.dump();
         if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+        // Answered: the POST's answer completes its messages. Either way the closed loop tops up
+        // here (without this, an 'answered' run stopped after its first `inFlight` messages).
         if (job.doneWhen === 'answered') for (const waId of waIds) markDone(waId);
-        else pump();
+        pump();
       })
       .catch(() => {
         httpErrors++;
