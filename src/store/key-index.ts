@@ -1,15 +1,20 @@
-import { copyFile, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { copyFile, open, readFile, rename } from 'node:fs/promises';
 
 /**
  * An append-only log of "contact K → number" lines (the earliest timer of a contact, or whether it
  * has unsent replies), so that after a restart the runtime finds the contacts that need work without
  * reading every contact file. The contact records stay the source of truth; the log is compacted at
  * every open.
+ *
+ * Lines are appended with a synchronous write (a few microseconds into the page cache, like the
+ * sent log): it survives kill -9 and is ordered before the contact write that follows it. Through
+ * fs/promises each append cost a thread-pool round trip and was the largest single item of the
+ * bot's CPU profile (two appends per message).
  */
 export class KeyIndex {
   private readonly current = new Map<string, number>();
-  private handle: FileHandle | undefined;
-  private tail: Promise<void> = Promise.resolve();
+  private fd: number | undefined;
 
   constructor(
     private readonly file: string,
@@ -61,7 +66,7 @@ export class KeyIndex {
     await handle.sync();
     await handle.close();
     await rename(temp, this.file);
-    this.handle = await open(this.file, 'a');
+    this.fd = openSync(this.file, 'a');
   }
 
   get(key: string): number | undefined {
@@ -74,17 +79,20 @@ export class KeyIndex {
 
   /** Records the value for a contact (undefined: remove it). Cheap when unchanged. */
   set(key: string, at: number | undefined): Promise<void> {
-    if (this.current.get(key) === at) return this.tail;
+    if (this.current.get(key) === at) return Promise.resolve();
     if (at === undefined) this.current.delete(key);
     else this.current.set(key, at);
     const line = JSON.stringify({ k: key, at: at ?? null }) + '\n';
-    this.tail = this.tail.then(() => this.handle?.appendFile(line));
-    return this.tail;
+    try {
+      if (this.fd !== undefined) writeSync(this.fd, line);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
-    await this.tail;
-    await this.handle?.close();
-    this.handle = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }

@@ -33,6 +33,12 @@ interface CacheEntry {
   low: Low<ContactRecord | null>;
   file: AtomicJsonFile<ContactRecord | null>;
   shard: string;
+  /**
+   * The record as last saved, serialised. Kept as text rather than as an object: every load gets
+   * its own copy from one JSON.parse, and the save reuses the text it writes anyway, where an object
+   * cache needed a structuredClone on every load and every save (two of each per message).
+   */
+  json?: string;
 }
 
 /** File names are the contact key in base64url (ids may hold any character); shards keep folders small. */
@@ -121,16 +127,19 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
 
   const store: SessionStore = {
     async load(key) {
-      const { low } = db(key);
-      if (low.data === null) {
-        const journaled = journal?.latest(key);
-        if (journaled === undefined) await low.read();
-        else low.data = JSON.parse(journaled) as ContactRecord;
-      }
-      return low.data === null ? undefined : structuredClone(low.data);
+      const entry = db(key);
+      const json = entry.json ?? journal?.latest(key);
+      if (json !== undefined) return JSON.parse(json) as ContactRecord;
+      // Not saved by this process yet: lowdb reads the file. The parsed object is handed over, not
+      // kept (the next save caches its text).
+      await entry.low.read();
+      const record = entry.low.data;
+      entry.low.data = null;
+      return record ?? undefined;
     },
     async save(record) {
-      const { low, file, shard } = db(record.key);
+      const entry = db(record.key);
+      const { file, shard } = entry;
       await ensureShard(shard);
       const fireAt = nextFireAt(record);
       const unsent = record.outbox?.length || undefined;
@@ -140,9 +149,10 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
       if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
       const json = JSON.stringify(record);
-      low.data = structuredClone(record);
       if (journal) await journal.record(record.key, json, file.file);
       else await file.writeText(json);
+      // Only once durable: after a failed write, loads keep returning the last saved version.
+      entry.json = json;
       await indexExactly(record.key, record);
     },
     async pendingTimers() {
