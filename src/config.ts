@@ -32,7 +32,7 @@ export interface Config {
   defaultFlow?: string;
   /** Mark inbound messages read (CHARTBOT_MARK_READ=false turns it off). */
   markRead: boolean;
-  /** The lowdb store's opt-in write-ahead journal (CHARTBOT_STORE_JOURNAL=true). */
+  /** The lowdb store's write-ahead journal (on unless CHARTBOT_STORE_JOURNAL=false). */
   storeWriteAhead: boolean;
   /** Why the provider was chosen when the user did not say (logged at start). */
   warnings: string[];
@@ -131,7 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flowsDir: e.FLOWS_DIR ?? './flows',
     logLevel: e.LOG_LEVEL ?? 'info',
     markRead: e.CHARTBOT_MARK_READ === undefined ? true : ['true', '1'].includes(e.CHARTBOT_MARK_READ),
-    storeWriteAhead: e.CHARTBOT_STORE_JOURNAL !== undefined && ['true', '1'].includes(e.CHARTBOT_STORE_JOURNAL),
+    storeWriteAhead: e.CHARTBOT_STORE_JOURNAL === undefined || ['true', '1'].includes(e.CHARTBOT_STORE_JOURNAL),
     warnings,
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,

@@ -41,7 +41,7 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
    * with the default lowdb store; `true` or options turn it on with another store, `false` off.
    */
   journal?: boolean | JournalSettings;
-  /** The default lowdb store's opt-in write-ahead journal (see `LowdbStoreOptions.writeAhead`). */
+  /** The default lowdb store's write-ahead journal (default true; see `LowdbStoreOptions.writeAhead`). */
   storeWriteAhead?: boolean;
   /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
@@ -72,7 +72,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         file.endsWith('.jsonl')
           ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
           : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
-      writeAhead: options.storeWriteAhead === true,
+      writeAhead: options.storeWriteAhead !== false,
       onJournalError: (error) => logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and replayed at the next start'),
     }));
   // Parked messages live beside the contact files; with a custom store, in memory unless given.

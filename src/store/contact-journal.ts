@@ -10,6 +10,8 @@ const SEGMENT = /^journal-(\d+)\.jsonl$/;
  * hold up every save behind it, so it leaves most of them free.
  */
 const CHECKPOINT_PARALLEL = 3;
+/** Files a checkpoint worker rewrites before it lets the event loop run (the writer may be synchronous). */
+const FILES_PER_TURN = 32;
 /**
  * Records held in memory because their files are not rewritten yet, as a multiple of `maxPending`,
  * before saves wait. When contacts change faster than files can be written, saves slow down to the
@@ -23,8 +25,8 @@ export interface ContactJournalOptions {
   maxBytes: number;
   /** Contacts changed since the last checkpoint that trigger one (their latest JSON is held in memory). */
   maxPending: number;
-  /** Rewrites one contact's file (atomically, without fsync). */
-  writeFile: (file: string, json: string) => Promise<void>;
+  /** Rewrites one contact's file (without fsync; may be in place, since the journal covers a torn write). */
+  writeFile: (file: string, json: string) => void | Promise<void>;
   onError: (error: unknown) => void;
 }
 
@@ -146,10 +148,13 @@ export class ContactJournal {
     this.unwritten += changes.size;
     const files = [...changes.values()].map((change) => change.file);
     const written = this.written.then(async () => {
-      const queue = [...changes];
+      // One iterator shared by the workers: each entry is taken once (Array#shift would be O(n) per file).
+      const queue = [...changes][Symbol.iterator]();
       const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const [key, change] = next;
+        let turn = 0;
+        for (let next = queue.next(); !next.done; next = queue.next()) {
+          const [key, change] = next.value;
+          if (++turn % FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
           await this.options.writeFile(change.file, change.json);
           changes.delete(key);
           this.unwritten--;

@@ -72,7 +72,8 @@ describe('loadConfig (the environment contract)', () => {
   });
 
   it('the store journal is opt-in', () => {
-    expect(loadConfig({}).storeWriteAhead).toBe(false);
+    expect(loadConfig({}).storeWriteAhead).toBe(true);
     expect(loadConfig({ CHARTBOT_STORE_JOURNAL: 'true' }).storeWriteAhead).toBe(true);
+    expect(loadConfig({ CHARTBOT_STORE_JOURNAL: 'false' }).storeWriteAhead).toBe(false);
   });
 });

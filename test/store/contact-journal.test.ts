@@ -1,5 +1,6 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyRecord } from '../../src/store/contact-record.ts';
@@ -14,7 +15,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const readFileSyncText = (file: string) => readFileSync(file, 'utf8');
 const journalFiles = async () => (await readdir(dir)).filter((name) => name.startsWith('journal-'));
+const contactFile = async (key: string) => {
+  for (const shard of await readdir(join(dir, 'contacts'))) {
+    const name = `${Buffer.from(key).toString('base64url')}.json`;
+    if ((await readdir(join(dir, 'contacts', shard))).includes(name)) return join(dir, 'contacts', shard, name);
+  }
+  throw new Error(`no file for ${key}`);
+};
 const contactFileCount = async () => {
   let count = 0;
   for (const shard of await readdir(join(dir, 'contacts'))) count += (await readdir(join(dir, 'contacts', shard))).filter((n) => n.endsWith('.json')).length;
@@ -73,6 +82,38 @@ describe('lowdb store journal', () => {
     expect(await contactFileCount()).toBe(20);
     const reopened = await lowdbStore({ dir, writeAhead: true });
     for (let i = 0; i < 20; i++) expect((await reopened.load(`PN:c${i}`))?.updatedAt).toBe(2);
+    await reopened.close();
+  });
+
+  it('checkpoints rewrite a contact file in place (same inode: no new file per save)', async () => {
+    const first = await lowdbStore({ dir, writeAhead: true });
+    await first.save({ ...emptyRecord('PN', 'p'), snapshot: { value: 'long '.repeat(50) } });
+    await first.close();
+    const file = await contactFile('PN:p');
+    const inode = (await stat(file)).ino;
+    const second = await lowdbStore({ dir, writeAhead: true });
+    await second.save({ ...emptyRecord('PN', 'p'), snapshot: { value: 'short' } });
+    await second.close();
+    expect((await stat(file)).ino).toBe(inode);
+    expect(JSON.parse(await readFile(file, 'utf8')).snapshot).toEqual({ value: 'short' }); // cut to the new length
+  });
+
+  it('a contact file torn by a crash mid-checkpoint is repaired from the journal at open', async () => {
+    const first = await lowdbStore({ dir, writeAhead: true });
+    await first.save({ ...emptyRecord('PN', 't'), snapshot: { value: 'old '.repeat(50) } });
+    await first.close();
+    const file = await contactFile('PN:t');
+    const crashed = await lowdbStore({ dir, writeAhead: true });
+    const newer = { ...emptyRecord('PN', 't'), snapshot: { value: 'new' } };
+    await crashed.save(newer);
+    // The process died in the checkpoint between writing the new bytes and cutting the file to length.
+    const old = await readFile(file, 'utf8');
+    await writeFile(file, JSON.stringify(newer) + old.slice(JSON.stringify(newer).length));
+    expect(() => JSON.parse(readFileSyncText(file))).toThrow();
+    const reports: string[] = [];
+    const reopened = await lowdbStore({ dir, writeAhead: true, onCorrupt: (f) => reports.push(f) });
+    expect(await reopened.load('PN:t')).toEqual(newer);
+    expect(reports).toEqual([]);
     await reopened.close();
   });
 
