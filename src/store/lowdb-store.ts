@@ -22,16 +22,20 @@ export interface LowdbStoreOptions {
   writeAhead?: boolean;
   /** Journal segment size that triggers a checkpoint (contact files rewritten, made durable; default 16 MiB). */
   journalMaxBytes?: number;
-  /** How many contact documents stay in memory (default 5000); idle contacts are evicted. */
+  /**
+   * How many contacts' last saved documents stay in memory as JSON text (default 20,000; about
+   * 0.5–2 KB each), least recently used evicted first. A miss costs a file read. No actor is kept.
+   */
   cacheSize?: number;
+  /** Changed contacts that trigger a journal checkpoint (their latest JSON is held until then; default 5,000). */
+  journalMaxPending?: number;
   onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void;
   /** A journal checkpoint failed (the journal is kept, so nothing acknowledged is lost). */
   onJournalError?: (error: unknown) => void;
 }
 
 interface CacheEntry {
-  low: Low<ContactRecord | null>;
-  file: AtomicJsonFile<ContactRecord | null>;
+  file: string;
   shard: string;
   /**
    * The record as last saved, serialised. Kept as text rather than as an object: every load gets
@@ -55,7 +59,7 @@ function fileFor(dir: string, key: string): { shard: string; file: string } {
  */
 export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionStore> {
   const { dir } = options;
-  const cacheSize = options.cacheSize ?? 5000;
+  const cacheSize = options.cacheSize ?? 20_000;
   await mkdir(join(dir, 'contacts'), { recursive: true });
   const shards = new Map<string, Promise<unknown>>();
   const cache = new Map<string, CacheEntry>();
@@ -72,7 +76,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       : await ContactJournal.open({
           dir,
           maxBytes: options.journalMaxBytes ?? 16 * 1024 * 1024,
-          maxPending: cacheSize,
+          maxPending: options.journalMaxPending ?? 5000,
           // In place: the journal holds each record until its file is durable, so a torn write is repaired at open.
           writeFile: (file, json) => new AtomicJsonFile(file).writeInPlace(json),
           onError: (error) => options.onJournalError?.(error),
@@ -81,15 +85,15 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   // Without the journal, each contact file write is itself the durable save.
   const fsyncFiles = journal === undefined && options.fsync !== false;
 
-  /** The cached lowdb document of a contact (its file name is hashed once, on a cache miss: 3 lookups a message). */
+  const adapter = (file: string) => new AtomicJsonFile<ContactRecord | null>(file, { fsync: fsyncFiles, onCorrupt: options.onCorrupt });
+
+  /** The cache entry of a contact (its file name is hashed once, on a cache miss: 3 lookups a message). */
   function db(key: string): CacheEntry {
     let entry = cache.get(key);
     if (entry) {
       cache.delete(key); // re-insert: Map order is the LRU order
     } else {
-      const { shard, file: path } = fileFor(dir, key);
-      const file = new AtomicJsonFile<ContactRecord | null>(path, { fsync: fsyncFiles, onCorrupt: options.onCorrupt });
-      entry = { low: new Low<ContactRecord | null>(file, null), file, shard };
+      entry = fileFor(dir, key);
     }
     cache.set(key, entry);
     if (cache.size > cacheSize) {
@@ -133,10 +137,9 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       if (json !== undefined) return JSON.parse(json) as ContactRecord;
       // Not saved by this process yet: lowdb reads the file. The parsed object is handed over, not
       // kept (the next save caches its text).
-      await entry.low.read();
-      const record = entry.low.data;
-      entry.low.data = null;
-      return record ?? undefined;
+      const low = new Low<ContactRecord | null>(adapter(entry.file), null);
+      await low.read();
+      return low.data ?? undefined;
     },
     async save(record) {
       const entry = db(record.key);
@@ -150,8 +153,8 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
       if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
       const json = JSON.stringify(record);
-      if (journal) await journal.record(record.key, json, file.file);
-      else await file.writeText(json);
+      if (journal) await journal.record(record.key, json, file);
+      else await adapter(file).writeText(json);
       // Only once durable: after a failed write, loads keep returning the last saved version.
       entry.json = json;
       await indexExactly(record.key, record);
@@ -180,8 +183,8 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     for (const [key, json] of opened.recovered) {
       const { file, shard } = db(key);
       await ensureShard(shard);
-      await file.writeText(json);
-      files.push(file.file);
+      await adapter(file).writeText(json);
+      files.push(file);
       await indexExactly(key, JSON.parse(json) as ContactRecord);
     }
     cache.clear();
