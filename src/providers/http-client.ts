@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 
 /** The answer of one HTTP call; `body` is parsed JSON, or the text when it is not JSON. */
 export interface HttpResponse {
@@ -44,7 +44,8 @@ export function createHttpClient(options: { timeoutMs?: number; connections?: nu
         headers['content-type'] = 'application/json';
         body = JSON.stringify(req.json);
       }
-      const res = await request(req.url, { method: req.method, headers, body, dispatcher: agent });
+      const { origin, path } = splitUrl(req.url);
+      const res = await agent.request({ origin, path, method: req.method, headers, body });
       if (req.raw) return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
       return { status: res.statusCode, headers: res.headers, body: parseBodyText(await res.body.text()) };
     },
@@ -52,6 +53,22 @@ export function createHttpClient(options: { timeoutMs?: number; connections?: nu
       await agent.close();
     },
   };
+}
+
+/** Parsed URLs by their text: a provider calls the same few URLs (messages, read receipts) all day. */
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+const PARSED_URLS_KEPT = 1000;
+
+/** Origin and path of a URL, parsed once per distinct URL (bounded: media URLs are one-off). */
+function splitUrl(url: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    const { origin, pathname, search } = new URL(url);
+    parsed = { origin, path: pathname + search };
+    if (parsedUrls.size >= PARSED_URLS_KEPT) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
 }
 
 /** A response body as JSON when it is JSON, else the text (kept for error messages); empty → null. */
