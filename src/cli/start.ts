@@ -4,6 +4,7 @@ import { loadFlows } from '../conversation/load-flows.ts';
 import { createLogger } from '../logger.ts';
 import { createProviderSelection } from '../providers/create-provider.ts';
 import { createBot } from '../server/create-bot.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 
 /**
  * `chartbot start`: a bot configured from the environment. SIGTERM/SIGINT stop intake, finish
@@ -11,6 +12,7 @@ import { createBot } from '../server/create-bot.ts';
  */
 export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = loadConfig(env);
+  limitHeapGrowth();
   const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
