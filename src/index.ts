@@ -33,6 +33,7 @@ export { ProviderError, type Provider, type SendRequest, type SendResult, type M
 export { cloudApiProvider, dialog360Provider, type CloudApiOptions } from './providers/cloud-api.ts';
 export { consoleProvider } from './providers/console.ts';
 export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
+export { createThreadedHttpClient } from './providers/threaded-http-client.ts';
 export { createProvider } from './providers/create-provider.ts';
 
 export type { SessionStore } from './store/session-store.ts';

@@ -3,6 +3,7 @@ import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlows } from '../conversation/load-flows.ts';
 import { createLogger } from '../logger.ts';
 import { createProviderSelection } from '../providers/create-provider.ts';
+import { createThreadedHttpClient } from '../providers/threaded-http-client.ts';
 import { createBot } from '../server/create-bot.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 
@@ -16,7 +17,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
   const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
-  const providers = createProviderSelection(config);
+  // Gateway calls run on a worker thread: the main thread is the bot's bottleneck (README "Performance").
+  const providers = createProviderSelection(config, config.provider === 'console' && Object.keys(config.numbers).length === 0 ? undefined : createThreadedHttpClient());
   const provider = providers.fallback;
   const bot = await createBot({
     flows,

@@ -60,7 +60,7 @@ const parsedUrls = new Map<string, { origin: string; path: string }>();
 const PARSED_URLS_KEPT = 1000;
 
 /** Origin and path of a URL, parsed once per distinct URL (bounded: media URLs are one-off). */
-function splitUrl(url: string): { origin: string; path: string } {
+export function splitUrl(url: string): { origin: string; path: string } {
   let parsed = parsedUrls.get(url);
   if (!parsed) {
     const { origin, pathname, search } = new URL(url);

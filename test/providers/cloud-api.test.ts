@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudApiProvider, dialog360Provider } from '../../src/providers/cloud-api.ts';
 import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { createThreadedHttpClient } from '../../src/providers/threaded-http-client.ts';
+import type { HttpClient } from '../../src/providers/http-client.ts';
 import { startMockProvider, type MockAnswer, type MockProvider, type RecordedRequest } from '../helpers/mock-provider.ts';
 import { OUTBOUND_KINDS } from '../fixtures/outbound-kinds.ts';
 
@@ -30,6 +32,8 @@ function mediaAnswers(mediaUrl: (base: string) => string) {
 
 interface Gateway {
   name: string;
+  /** The provider's own name in its errors, when the suite's name says more (default: `name`). */
+  providerName?: string;
   make(url: string): Provider;
   sendPath: string;
   authHeader: [string, string];
@@ -64,6 +68,23 @@ const GATEWAYS: Gateway[] = [
     downloadPath: '/whatsapp_business/attachments/?mid=555&hash=x',
   },
 ];
+
+/** `chartbot start` runs gateway calls on a worker thread: the same suite goes through that client too. */
+const threadedClients: HttpClient[] = [];
+afterAll(async () => {
+  await Promise.all(threadedClients.map((client) => client.close()));
+});
+const cloud = GATEWAYS[0] as Gateway;
+GATEWAYS.push({
+  ...cloud,
+  name: 'cloud (HTTP on a worker thread)',
+  providerName: 'cloud',
+  make: (url) => {
+    const http = createThreadedHttpClient();
+    threadedClients.push(http);
+    return cloudApiProvider({ token: 'meta-token', baseUrl: `${url}/v23.0`, http });
+  },
+});
 
 describe.each(GATEWAYS)('$name provider against a mock gateway on loopback', (gateway) => {
   let mock: MockProvider;
@@ -129,7 +150,7 @@ describe.each(GATEWAYS)('$name provider against a mock gateway on loopback', (ga
     });
     const error = await provider.send({ businessNumberId: NUMBER, to: TO, message: OUTBOUND_KINDS[0]!.message }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).details).toMatchObject({ provider: gateway.name, status: 400, code: 131047, title: '(#131047) Re-engagement message', retryable: false });
+    expect((error as ProviderError).details).toMatchObject({ provider: gateway.providerName ?? gateway.name, status: 400, code: 131047, title: '(#131047) Re-engagement message', retryable: false });
   });
 
   it.each([
