@@ -1,4 +1,6 @@
-import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { appendSync, syncFile } from './sync-append.ts';
 import { join } from 'node:path';
 import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
 
@@ -68,7 +70,7 @@ export class InboxJournal {
   private queue: Queued[] = [];
   private committing: Promise<void> | undefined;
   private scheduled = false;
-  private active!: { n: number; handle: FileHandle; bytes: number };
+  private active!: { n: number; fd: number; bytes: number };
   private nextSeq = 1;
   private closed = false;
   /** Commits (write + fsync) and batches appended, for measurements. */
@@ -118,8 +120,8 @@ export class InboxJournal {
     await this.startSegment(lastSegment + 1);
     if (pending.length > 0) {
       const bytes = Buffer.concat(pending.map((p) => encodeRecord('batch', p.seq, p.body)));
-      await this.active.handle.write(bytes);
-      if (this.options.fsync !== false) await this.active.handle.sync();
+      appendSync(this.active.fd, bytes);
+      if (this.options.fsync !== false) await syncFile(this.active.fd, false);
       for (const { seq } of pending) this.track(seq);
       this.active.bytes += bytes.length;
     }
@@ -173,7 +175,7 @@ export class InboxJournal {
     if (this.closed) return;
     this.closed = true;
     while (this.committing || this.queue.length > 0) await (this.committing ?? this.commit());
-    await this.active.handle.close();
+    closeSync(this.active.fd);
     const segment = this.segments.get(this.active.n);
     if (segment && segment.open.size === 0) await unlink(segment.file).catch(ignoreMissing);
   }
@@ -199,11 +201,11 @@ export class InboxJournal {
         const waiting = group.filter((q) => q.durable);
         try {
           const bytes = Buffer.concat(group.map((q) => q.frame));
-          await this.active.handle.write(bytes);
+          appendSync(this.active.fd, bytes);
           this.active.bytes += bytes.length;
           this.stats.commits++;
           if (waiting.length > 0 && this.options.fsync !== false) {
-            await this.active.handle.sync();
+            await syncFile(this.active.fd, false);
             this.stats.fsyncs++;
           }
           for (const q of waiting) this.track(q.seq);
@@ -231,8 +233,7 @@ export class InboxJournal {
 
   private async startSegment(n: number): Promise<void> {
     const file = join(this.dir, segmentName(n));
-    const handle = await open(file, 'a');
-    this.active = { n, handle, bytes: 0 };
+    this.active = { n, fd: openSync(file, 'a'), bytes: 0 };
     this.segments.set(n, { file, open: new Set(), sealed: false });
   }
 
@@ -241,7 +242,7 @@ export class InboxJournal {
     const previous = this.active;
     await this.startSegment(previous.n + 1);
     await this.syncDir();
-    await previous.handle.close();
+    closeSync(previous.fd);
     const segment = this.segments.get(previous.n);
     if (!segment) return;
     segment.sealed = true;

@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { appendSync, syncFile } from '../durability/sync-append.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -13,7 +14,7 @@ interface Waiter {
  * group does not.
  */
 export class GroupCommitLog {
-  private handle: FileHandle | undefined;
+  private fd: number | undefined;
   private queued: string[] = [];
   private waiters: Waiter[] = [];
   private committing: Promise<void> | undefined;
@@ -41,10 +42,11 @@ export class GroupCommitLog {
       this.waiters = [];
       try {
         // Opened on first use, so a new log can take appends at once.
-        this.handle ??= await open(this.file, 'a');
-        await this.handle.appendFile(text);
-        await this.handle.datasync();
-        this.bytes += Buffer.byteLength(text);
+        this.fd ??= openSync(this.file, 'a');
+        const bytes = Buffer.from(text);
+        appendSync(this.fd, bytes);
+        await syncFile(this.fd, true);
+        this.bytes += bytes.length;
         this.commits++;
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
@@ -57,7 +59,7 @@ export class GroupCommitLog {
   /** Waits for every appended line to be committed, then closes the file. */
   async close(): Promise<void> {
     while (this.committing) await this.committing;
-    await this.handle?.close();
-    this.handle = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
