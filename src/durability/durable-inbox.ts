@@ -33,11 +33,29 @@ export class DurableInbox {
     return { inbox: new DurableInbox(journal, process, logger), pending };
   }
 
-  /** Records the batch durably, then starts processing it. Rejects when it could not be recorded. */
+  /**
+   * Records the batch durably and processes it; resolves once it is recorded (the webhook's 200).
+   * Rejects when it could not be recorded (the webhook's 503, so the gateway sends it again).
+   *
+   * Processing starts at once instead of after the fsync, which takes one disk flush off every
+   * message's path. That is safe: a crash before the fsync means no 200 was sent, so the gateway
+   * re-delivers the batch and the message ids already handled are recognised; what the step decided
+   * is in the contact's saved outbox. Only the done marker waits for both.
+   */
   async accept(raw: Buffer, parsed: ParsedWebhook): Promise<void> {
     if (parsed.messages.length === 0 && parsed.statuses.length === 0) return; // nothing to lose
-    const seq = await this.journal.append(raw);
-    this.run(seq, parsed);
+    if (this.journal.busy) {
+      // Under load, batches that wait for the same commit are then processed in one go, which
+      // batches everything downstream (store commits, provider calls): more messages per second.
+      this.finish(await this.journal.append(raw), Promise.resolve().then(() => this.process(parsed)));
+      return;
+    }
+    const recorded = this.journal.append(raw);
+    const processed = this.process(parsed);
+    // If the batch cannot be recorded, the gateway gets a 503 and re-delivers it: a processing
+    // failure then loses nothing, so it is not reported a second time.
+    processed.catch(() => {});
+    this.finish(await recorded, processed);
   }
 
   /** Processes batches found in the journal at start, in the order they were recorded. */
@@ -52,7 +70,7 @@ export class DurableInbox {
         this.logger.error({ err: error, seq }, 'inbox journal: a recorded batch no longer parses; it stays in the journal');
         continue;
       }
-      this.run(seq, parsed);
+      this.finish(seq, this.process(parsed));
     }
   }
 
@@ -66,8 +84,9 @@ export class DurableInbox {
     return this.journal.close();
   }
 
-  private run(seq: number, parsed: ParsedWebhook): void {
-    this.process(parsed)
+  /** Marks the batch done once it has been processed; a failure leaves it for the next start. */
+  private finish(seq: number, processed: Promise<void>): void {
+    processed
       .then(() => this.journal.markDone(seq))
       .catch((error: unknown) => this.logger.error({ err: error, seq }, 'inbox journal: batch processing failed; it will be processed again at the next start'));
   }

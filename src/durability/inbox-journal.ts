@@ -170,6 +170,11 @@ export class InboxJournal {
     return this.segmentOf.size;
   }
 
+  /** Whether a commit is running or queued (appends now wait for the one after it). */
+  get busy(): boolean {
+    return this.committing !== undefined || this.scheduled;
+  }
+
   /** Writes what is queued and closes the active segment; it is deleted when nothing in it is pending. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -18,6 +18,7 @@ import echoFlow from '../fixtures/flows/echo.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
 import { BUSINESS, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const flows = [toFlow(echoFlow, 'echo.ts')];
 const cleanups: Array<() => Promise<void>> = [];
@@ -98,6 +99,22 @@ describe('acknowledged means durable', () => {
     await new Promise((r) => setTimeout(r, 100));
     await second.bot.runtime.idle();
     expect(replies(first.mock, '504')).toEqual(['#1: only once']);
+  });
+
+  it('processing starts alongside the fsync: a batch whose recording failed (503) and is re-delivered is handled once', async () => {
+    const t = await bot();
+    const journal = t.bot.inbox!.journal;
+    const append = journal.append.bind(journal);
+    journal.append = () => Promise.reject(new Error('EIO: i/o error')); // the disk fails this one append
+    const batch = envelope({ messages: [textMessage('506', 'retried')] });
+    expect((await postWebhook(t.url, batch)).status).toBe(503);
+    journal.append = append;
+    await t.bot.runtime.idle();
+    expect(replies(t.mock, '506')).toEqual(['#1: retried']); // processed while the append was failing
+    expect((await postWebhook(t.url, batch)).status).toBe(200); // the gateway's retry
+    await t.bot.runtime.idle();
+    expect(replies(t.mock, '506')).toEqual(['#1: retried']);
+    await waitUntil(() => t.bot.inbox!.backlog === 0, 'the re-delivered batch marked done');
   });
 
   it('answers 503 (the gateway retries) when the batch cannot be recorded', async () => {
