@@ -28,6 +28,8 @@ export interface ContactJournalOptions {
   /** Rewrites one contact's file (without fsync; may be in place, since the journal covers a torn write). */
   writeFile: (file: string, json: string) => void | Promise<void>;
   onError: (error: unknown) => void;
+  /** Runs after a checkpoint's files are written and before they are made durable (and the segment deleted). */
+  beforeDurable?: () => void;
 }
 
 interface Change {
@@ -175,6 +177,7 @@ export class ContactJournal {
       .then(async () => {
         await written;
         await old.close();
+        this.options.beforeDurable?.();
         await makeDurable(files, this.options.dir);
         await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment

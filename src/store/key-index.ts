@@ -15,6 +15,8 @@ import { copyFile, open, readFile, rename } from 'node:fs/promises';
 export class KeyIndex {
   private readonly current = new Map<string, number>();
   private fd: number | undefined;
+  /** Keys changed by `note` whose lines are not written yet. */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -91,7 +93,29 @@ export class KeyIndex {
     return Promise.resolve();
   }
 
+  /**
+   * Records the value in memory only, for a caller whose write-ahead journal covers the record
+   * until `writeNoted` has run (before the journal is retired). Saves the two index lines per
+   * message the write-ahead store would otherwise append.
+   */
+  note(key: string, at: number | undefined): void {
+    if (this.current.get(key) === at) return;
+    if (at === undefined) this.current.delete(key);
+    else this.current.set(key, at);
+    this.unwritten.add(key);
+  }
+
+  /** Appends the current value of every key given to `note` since the last call, in one write. */
+  writeNoted(): void {
+    if (this.unwritten.size === 0 || this.fd === undefined) return;
+    let lines = '';
+    for (const k of this.unwritten) lines += JSON.stringify({ k, at: this.current.get(k) ?? null }) + '\n';
+    this.unwritten.clear();
+    writeSync(this.fd, lines);
+  }
+
   async close(): Promise<void> {
+    this.writeNoted();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -80,6 +80,11 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
           // In place: the journal holds each record until its file is durable, so a torn write is repaired at open.
           writeFile: (file, json) => new AtomicJsonFile(file).writeInPlace(json),
           onError: (error) => options.onJournalError?.(error),
+          // The journal holds every noted index change until this runs (see `save`).
+          beforeDurable: () => {
+            index.writeNoted();
+            outboxIndex.writeNoted();
+          },
         });
   const journal = opened?.journal;
   // Without the journal, each contact file write is itself the durable save.
@@ -147,14 +152,22 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       await ensureShard(shard);
       const fireAt = nextFireAt(record);
       const unsent = record.outbox?.length || undefined;
+      const json = JSON.stringify(record);
+      if (journal) {
+        // The journal line is the durable record: after a crash, opening the store re-indexes every
+        // record still in the journal, so the index lines can wait for the checkpoint that retires it.
+        await journal.record(record.key, json, file);
+        entry.json = json;
+        index.note(record.key, fireAt);
+        outboxIndex.note(record.key, unsent);
+        return;
+      }
       // Write-ahead: an index never misses work that a durable record holds. Before the record is
       // written the index may only gain an entry (or an earlier time); afterwards it is made exact.
       const indexedAt = index.get(record.key);
       if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
       if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
-      const json = JSON.stringify(record);
-      if (journal) await journal.record(record.key, json, file);
-      else await adapter(file).writeText(json);
+      await adapter(file).writeText(json);
       // Only once durable: after a failed write, loads keep returning the last saved version.
       entry.json = json;
       await indexExactly(record.key, record);

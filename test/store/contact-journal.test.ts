@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { waitUntil } from '../helpers/wait-until.ts';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,17 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A copy of the data folder as a kill -9 would leave it now (the live store keeps running on the original). */
+const copyOf = async (from: string) => {
+  const to = await mkdtemp(join(tmpdir(), 'chartbot-journal-crash-'));
+  await cp(from, to, { recursive: true });
+  copies.push(to);
+  return to;
+};
+const copies: string[] = [];
+afterEach(async () => {
+  for (const copy of copies.splice(0)) await rm(copy, { recursive: true, force: true });
+});
 const readFileSyncText = (file: string) => readFileSync(file, 'utf8');
 const journalFiles = async () => (await readdir(dir)).filter((name) => name.startsWith('journal-'));
 const contactFile = async (key: string) => {
@@ -115,6 +127,22 @@ describe('lowdb store journal', () => {
     expect(await reopened.load('PN:t')).toEqual(newer);
     expect(reports).toEqual([]);
     await reopened.close();
+  });
+
+  it('index lines wait for the checkpoint; a timer is found after a crash before or after it', async () => {
+    const timer = (fireAt: number) => [{ id: 't', event: { type: 'x' }, fireAt }];
+    const store = await lowdbStore({ dir, journalMaxBytes: 1_500 });
+    await store.save({ ...emptyRecord('PN', 'early'), timers: timer(500) });
+    expect(await readFile(join(dir, 'timers.jsonl'), 'utf8')).toBe(''); // no index write per save
+    // No checkpoint yet, and the process dies: recovery re-indexes what the journal holds.
+    expect(await (await lowdbStore({ dir: await copyOf(dir) })).pendingTimers()).toEqual(new Map([['PN:early', 500]]));
+    // Enough saves for a checkpoint that retires the first segment (its index lines written first).
+    for (let i = 0; i < 20; i++) await store.save({ ...emptyRecord('PN', `f${i}`), updatedAt: i });
+    await waitUntil(async () => !(await journalFiles()).includes('journal-1.jsonl'), 'the first segment retired');
+    // The process dies after the checkpoint: the record is only in its file now, the index says so.
+    const reopened = await lowdbStore({ dir: await copyOf(dir) });
+    expect(await reopened.pendingTimers()).toEqual(new Map([['PN:early', 500]]));
+    await store.close();
   });
 
   it('serves a contact that left the cache before its file was rewritten', async () => {
