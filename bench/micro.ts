@@ -29,7 +29,7 @@ export interface MicroResult {
 
 export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'chartbot-micro-'));
-  const fsyncStore = await lowdbStore({ dir });
+  const durableStore = await lowdbStore({ dir });
   const memory = memoryStore();
   const batch = webhookBatch(Array.from({ length: 10 }, (_, i) => waIdOf(i))).body;
   const record = benchRecord(waIdOf(1));
@@ -56,8 +56,8 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
     .add('actor step + persist (memory store: JSON round trip)', async () => {
       await memory.save(persistAfter(step()));
     })
-    .add('actor step + persist (lowdb store, fsync)', async () => {
-      await fsyncStore.save(persistAfter(step()));
+    .add('actor step + persist (lowdb store: journal line + fdatasync)', async () => {
+      await durableStore.save(persistAfter(step()));
     })
     .add('build + validate an outbound message (3 buttons) + JSON body', () => {
       const message = buttons('Hi! How can we help you today?', [
@@ -68,7 +68,7 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
       JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: record.waId, ...message });
     });
   await bench.run();
-  await fsyncStore.close();
+  await durableStore.close();
   await rm(dir, { recursive: true, force: true });
   return bench.tasks.map((task) => {
     const result = task.result;

@@ -1,6 +1,6 @@
 /**
  * What persisting one contact's change costs with N contacts in the store: load a random existing
- * contact, change it, save it (the production lowdb store, fsync on), one after another.
+ * contact, change it, save it (the production lowdb store: a journal line, fdatasync'd), one after another.
  */
 import { contactKey } from '../src/store/contact-record.ts';
 import { lowdbStore } from '../src/store/lowdb-store.ts';

@@ -98,7 +98,7 @@ export function formatResults(r: BenchResults): string {
     '',
     formatEndToEnd(r.baseline, r.chartbot),
     '',
-    'Scaling with contacts already in the store (single-message POSTs; persist = load + change + save one contact, fsync on)',
+    'Scaling with contacts already in the store (single-message POSTs; persist = load + change + durable save of one contact)',
     table(
       ['contacts', 'msg/s', 'CPU µs/msg', 'p50 ms', 'p99 ms', 'persist p50 ms', 'persist mean ms', 'RSS MB'],
       r.scaling.map((s) => [s.contacts, s.load.messagesPerSecond, s.load.cpuUsPerMessage ?? '', s.latency.p50, s.latency.p99, s.persist.p50Ms, s.persist.meanMs, mb(s.rss)]),

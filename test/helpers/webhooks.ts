@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { signBody } from '../../src/webhook/signature.ts';
 
 export const BUSINESS = { phoneNumberId: '106540352242922', display: '15550783881' };
@@ -50,4 +51,43 @@ export async function postWebhook(url: string, body: unknown, secret?: string, h
   const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
   if (secret !== undefined) h['x-hub-signature-256'] = signBody(raw, secret);
   return fetch(`${url}/webhook`, { method: 'POST', headers: h, body: raw });
+}
+
+/**
+ * POSTs several webhook bodies so that they reach the server at the same moment: one connection
+ * each, all connected first, then every request written in one go. (With `fetch` from the process
+ * that runs the bot, the requests go out one event-loop turn apart whenever the bot is busy.)
+ * Resolves with the status codes, in order.
+ */
+export async function postSimultaneously(url: string, bodies: unknown[]): Promise<number[]> {
+  const { hostname, port } = new URL(url);
+  const sockets = await Promise.all(
+    bodies.map(
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(Number(port), hostname, () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  const answers = sockets.map(
+    (socket) =>
+      new Promise<number>((resolve, reject) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
+          if (status !== undefined && text.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(Number(status));
+          }
+        });
+        socket.once('error', reject);
+      }),
+  );
+  sockets.forEach((socket, i) => {
+    const body = JSON.stringify(bodies[i]);
+    socket.write(`POST /webhook HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  return Promise.all(answers);
 }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyRecord } from '../../src/store/contact-record.ts';
 import { openStore } from './durable-store-example.ts';
+import { threadedBot } from './threaded-http-example.ts';
+import { startMockProvider } from '../helpers/mock-provider.ts';
+import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -19,5 +22,20 @@ describe('README performance section', () => {
     const reopened = await openStore(dir);
     expect((await reopened.load('PN:4915'))?.snapshot).toEqual({ value: 'asking' });
     await reopened.close();
+  });
+
+  it('the threaded-HTTP example answers through the worker thread and closes cleanly', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chartbot-readme-threaded-'));
+    const mock = await startMockProvider();
+    const { bot, url, close } = await threadedBot(`${mock.url}/v23.0`, dir);
+    try {
+      await postWebhook(url, envelope({ messages: [textMessage('4916', 'hi')] }));
+      await bot.runtime.idle();
+      expect(mock.reads()).toHaveLength(1);
+      expect(mock.sends()).toHaveLength(1);
+    } finally {
+      await close();
+      await mock.close();
+    }
   });
 });
