@@ -28,23 +28,11 @@ export interface HttpClient {
  * `undici.request` on a pooled connection (measured on our 2-core machine), and every inbound
  * message costs two calls (read receipt + reply).
  */
-export function createHttpClient(options: { timeoutMs?: number; connections?: number } = {}): HttpClient {
-  const timeout = options.timeoutMs ?? 15_000;
-  const agent = new Agent({
-    connections: options.connections ?? 64,
-    keepAliveTimeout: 30_000,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-  });
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const agent = new Agent(agentOptions(options));
   return {
     async call(req) {
-      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-      let body: string | undefined;
-      if (req.json !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(req.json);
-      }
-      const { origin, path } = splitUrl(req.url);
+      const { origin, path, headers, body } = prepareRequest(req);
       const res = await agent.request({ origin, path, method: req.method, headers, body });
       if (req.raw) return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
       return { status: res.statusCode, headers: res.headers, body: parseBodyText(await res.body.text()) };
@@ -55,12 +43,34 @@ export function createHttpClient(options: { timeoutMs?: number; connections?: nu
   };
 }
 
+export interface HttpClientOptions {
+  /** Headers and body timeout per call (default 15 s). */
+  timeoutMs?: number;
+  /** Keep-alive connections per origin (default 64). */
+  connections?: number;
+}
+
+/** undici Agent settings shared by the in-thread and the threaded client. */
+export function agentOptions(options: HttpClientOptions): { connections: number; keepAliveTimeout: number; headersTimeout: number; bodyTimeout: number } {
+  const timeout = options.timeoutMs ?? 15_000;
+  return { connections: options.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: timeout, bodyTimeout: timeout };
+}
+
+/** What undici needs for a call: the URL split, JSON accepted, and the JSON body serialised. */
+export function prepareRequest(req: HttpRequest): { origin: string; path: string; headers: Record<string, string>; body?: string } {
+  const { origin, path } = splitUrl(req.url);
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  if (req.json === undefined) return { origin, path, headers };
+  headers['content-type'] = 'application/json';
+  return { origin, path, headers, body: JSON.stringify(req.json) };
+}
+
 /** Parsed URLs by their text: a provider calls the same few URLs (messages, read receipts) all day. */
 const parsedUrls = new Map<string, { origin: string; path: string }>();
 const PARSED_URLS_KEPT = 1000;
 
 /** Origin and path of a URL, parsed once per distinct URL (bounded: media URLs are one-off). */
-export function splitUrl(url: string): { origin: string; path: string } {
+function splitUrl(url: string): { origin: string; path: string } {
   let parsed = parsedUrls.get(url);
   if (!parsed) {
     const { origin, pathname, search } = new URL(url);

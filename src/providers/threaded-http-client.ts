@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-client.ts';
-import { parseBodyText, splitUrl } from './http-client.ts';
+import { agentOptions, parseBodyText, prepareRequest, type HttpClientOptions } from './http-client.ts';
 
 /** One call as it crosses to the worker (the URL already split, the JSON already serialised). */
 interface CallMessage {
@@ -65,14 +65,10 @@ function rebuiltError(error: NonNullable<AnswerMessage['error']>): Error {
  * per message were about a fifth of the main thread's work (README "Performance"). Same behaviour
  * and errors as `createHttpClient`; `chartbot start` uses it.
  */
-export function createThreadedHttpClient(options: { timeoutMs?: number; connections?: number } = {}): HttpClient {
-  const timeout = options.timeoutMs ?? 15_000;
+export function createThreadedHttpClient(options: HttpClientOptions = {}): HttpClient {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: {
-      undici: createRequire(import.meta.url).resolve('undici'),
-      agent: { connections: options.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: timeout, bodyTimeout: timeout },
-    },
+    workerData: { undici: createRequire(import.meta.url).resolve('undici'), agent: agentOptions(options) },
   });
   // An idle client does not keep the process alive; calls in flight are waited for by their callers.
   worker.unref();
@@ -114,19 +110,13 @@ export function createThreadedHttpClient(options: { timeoutMs?: number; connecti
     call(req) {
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.reject(new Error('HTTP client is closed'));
-      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-      let body: string | undefined;
-      if (req.json !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(req.json);
-      }
-      let origin: string;
-      let path: string;
+      let prepared: ReturnType<typeof prepareRequest>;
       try {
-        ({ origin, path } = splitUrl(req.url));
+        prepared = prepareRequest(req);
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error); // an invalid URL, as the in-thread client rejects it
       }
+      const { origin, path, headers, body } = prepared;
       const id = ++nextId;
       return new Promise<HttpResponse>((resolve, reject) => {
         waiting.set(id, { resolve, reject, raw: req.raw === true });

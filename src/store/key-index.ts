@@ -82,8 +82,7 @@ export class KeyIndex {
   /** Records the value for a contact (undefined: remove it). Cheap when unchanged. */
   set(key: string, at: number | undefined): Promise<void> {
     if (this.current.get(key) === at) return Promise.resolve();
-    if (at === undefined) this.current.delete(key);
-    else this.current.set(key, at);
+    this.remember(key, at);
     const line = JSON.stringify({ k: key, at: at ?? null }) + '\n';
     try {
       if (this.fd !== undefined) writeSync(this.fd, line);
@@ -100,9 +99,13 @@ export class KeyIndex {
    */
   note(key: string, at: number | undefined): void {
     if (this.current.get(key) === at) return;
+    this.remember(key, at);
+    this.unwritten.add(key);
+  }
+
+  private remember(key: string, at: number | undefined): void {
     if (at === undefined) this.current.delete(key);
     else this.current.set(key, at);
-    this.unwritten.add(key);
   }
 
   /** Appends the current value of every key given to `note` since the last call, in one write. */
