@@ -22,8 +22,8 @@ let nextId = 0;
  * Forks one of the bench's helper scripts (loaded through tsx, in its own process so that its CPU
  * is not charged to the process being measured) and waits for its `ready` message.
  */
-export async function forkHelper<Ready>(script: string, execArgv: string[] = []): Promise<{ helper: Helper; ready: Ready }> {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+export async function forkHelper<Ready>(script: string, execArgv: string[] = [], args: string[] = []): Promise<{ helper: Helper; ready: Ready }> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

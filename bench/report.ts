@@ -25,6 +25,12 @@ export interface BenchResults {
   startedAt: string;
   machine: { cpus: number; model: string; node: string; loadAverageAtStart: number[]; totalMemoryGb: number };
   baseline: { single: EndToEnd; batch: EndToEnd };
+  /**
+   * bench/bare-bot.ts: only the I/O every message needs (signature, journal + fdatasync before the
+   * 200, a committed state line, read receipt and reply through undici). The highest figure any bot
+   * doing that I/O reaches on this machine.
+   */
+  bareBot: { single: EndToEnd; batch: EndToEnd };
   chartbot: { single: EndToEnd; batch: EndToEnd; halfRate: EndToEnd & { ratePerSecond: number } };
   /** chartbot messages/s ÷ bare Koa requests/s, single-message POSTs. */
   singleRatioToBareKoa: number;
@@ -67,8 +73,9 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function formatEndToEnd(baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): string {
-  const r = { baseline, chartbot, singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond };
+export function formatEndToEnd(baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot']): string {
+  const koaSingle = baseline.single.load.postsPerSecond;
+  const percent = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)}%`;
   const lat = (e: EndToEnd) => (e.latency ? [e.latency.p50, e.latency.p99, e.latency.max] : ['', '', '']);
   const rates = (e: EndToEnd) => [e.load.messagesPerSecond, e.load.postsPerSecond, e.load.cpuUsPerMessage ?? ''];
   return [
@@ -76,18 +83,22 @@ export function formatEndToEnd(baseline: BenchResults['baseline'], chartbot: Ben
     table(
       ['scenario', 'msg/s', 'POST/s', 'CPU µs/msg', 'p50', 'p99', 'max'],
       [
-        ['bare Koa, single-message POSTs', ...rates(r.baseline.single), '', '', ''],
-        ['chartbot, single-message POSTs', ...rates(r.chartbot.single), ...lat(r.chartbot.single)],
-        ['bare Koa, batches of 10', ...rates(r.baseline.batch), '', '', ''],
-        ['chartbot, batches of 10', ...rates(r.chartbot.batch), ...lat(r.chartbot.batch)],
+        ['bare Koa, single-message POSTs', ...rates(baseline.single), '', '', ''],
+        ['bare bot (required I/O only), single', ...rates(bareBot.single), ...lat(bareBot.single)],
+        ['chartbot, single-message POSTs', ...rates(chartbot.single), ...lat(chartbot.single)],
+        ['bare Koa, batches of 10', ...rates(baseline.batch), '', '', ''],
+        ['bare bot (required I/O only), batches', ...rates(bareBot.batch), ...lat(bareBot.batch)],
+        ['chartbot, batches of 10', ...rates(chartbot.batch), ...lat(chartbot.batch)],
         [
-          `chartbot, single at half max (${r.chartbot.halfRate.ratePerSecond}/s)${r.chartbot.halfRate.load.overloaded ? ' OVERLOADED' : ''}`,
-          ...rates(r.chartbot.halfRate),
-          ...lat(r.chartbot.halfRate),
+          `chartbot, single at half max (${chartbot.halfRate.ratePerSecond}/s)${chartbot.halfRate.load.overloaded ? ' OVERLOADED' : ''}`,
+          ...rates(chartbot.halfRate),
+          ...lat(chartbot.halfRate),
         ],
       ],
     ),
-    `chartbot / bare Koa (single-message POSTs): ${(r.singleRatioToBareKoa * 100).toFixed(1)}%`,
+    `chartbot / bare Koa (single-message POSTs): ${percent(chartbot.single.load.messagesPerSecond, koaSingle)}`,
+    `bare bot / bare Koa (the ceiling for any bot doing the required I/O here): ${percent(bareBot.single.load.messagesPerSecond, koaSingle)}`,
+    `chartbot / bare bot (single / batches): ${percent(chartbot.single.load.messagesPerSecond, bareBot.single.load.messagesPerSecond)} / ${percent(chartbot.batch.load.messagesPerSecond, bareBot.batch.load.messagesPerSecond)}`,
   ].join('\n');
 }
 
@@ -96,7 +107,7 @@ export function formatResults(r: BenchResults): string {
   out.push(
     `chartbot bench (${r.mode}) ${r.startedAt} — ${r.machine.cpus}× ${r.machine.model}, ${r.machine.totalMemoryGb} GB, node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
     '',
-    formatEndToEnd(r.baseline, r.chartbot),
+    formatEndToEnd(r.baseline, r.bareBot, r.chartbot),
     '',
     'Scaling with contacts already in the store (single-message POSTs; persist = load + change + durable save of one contact)',
     table(

@@ -86,6 +86,25 @@ async function withBaseline(): Promise<BenchResults['baseline']> {
   }
 }
 
+/** The ceiling (bench/bare-bot.ts): only the I/O every message needs, measured like the bot. */
+async function withBareBot(): Promise<BenchResults['bareBot']> {
+  const journalDir = join(workDir, 'bare-bot');
+  await mkdir(journalDir, { recursive: true });
+  const { helper: bare, ready } = await forkHelper<{ url: string }>('./bare-bot.ts', [], [mockReady.url, journalDir]);
+  try {
+    const contacts = { first: 0, count: plan.e2eContacts };
+    await load({ url: ready.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+    const pid = bare.child.pid as number;
+    log('bare bot: single-message POSTs');
+    const single = await measured({ url: ready.url, doneWhen: 'replied', contacts }, pid);
+    log('bare bot: batches of 10');
+    const batch = await measured({ url: ready.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, pid);
+    return { single, batch };
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function withChartbot(): Promise<BenchResults['chartbot']> {
   const dataDir = join(workDir, 'e2e');
   await seedContacts(dataDir, plan.e2eContacts);
@@ -141,11 +160,12 @@ try {
     totalMemoryGb: Math.round(totalmem() / 1024 ** 3),
   };
   const baseline = await withBaseline();
+  const bareBot = await withBareBot();
   const chartbot = await withChartbot();
   if (e2eOnly) {
-    process.stdout.write(formatEndToEnd(baseline, chartbot) + '\n');
+    process.stdout.write(formatEndToEnd(baseline, bareBot, chartbot) + '\n');
   } else {
-    await scalingAndMicro(machine, baseline, chartbot);
+    await scalingAndMicro(machine, baseline, bareBot, chartbot);
   }
 } finally {
   await bot?.stop();
@@ -153,7 +173,7 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], chartbot: BenchResults['chartbot']): Promise<void> {
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot']): Promise<void> {
   const scaling: ScalingRun[] = [];
   for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
   log('micro-benchmarks');
@@ -164,6 +184,7 @@ async function scalingAndMicro(machine: BenchResults['machine'], baseline: Bench
     startedAt,
     machine,
     baseline,
+    bareBot,
     chartbot,
     singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond,
     scaling,

@@ -26,7 +26,7 @@ describe('npm run bench -- --quick', () => {
 
     const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
     expect(results.mode).toBe('quick');
-    for (const run of [results.baseline.single, results.baseline.batch, results.chartbot.single, results.chartbot.batch, results.chartbot.halfRate]) {
+    for (const run of [results.baseline.single, results.baseline.batch, results.bareBot.single, results.bareBot.batch, results.chartbot.single, results.chartbot.batch, results.chartbot.halfRate]) {
       expect(run.load.completed).toBeGreaterThan(0);
       expect(run.load.httpErrors).toBe(0);
       expect(run.load.messagesPerSecond).toBeGreaterThan(0);
@@ -34,6 +34,8 @@ describe('npm run bench -- --quick', () => {
     // Batches carry ten messages per POST; the mock saw every chartbot message's receipt and reply.
     expect(results.chartbot.batch.load.messages).toBe(results.chartbot.batch.load.posts * 10);
     expect(results.chartbot.single.latency?.count).toBe(results.chartbot.single.load.completed);
+    // The bare bot (the ceiling) is measured like chartbot: its replies reached the mock.
+    expect(results.bareBot.single.latency?.count).toBe(results.bareBot.single.load.completed);
     expect(results.scaling.map((s) => s.contacts)).toEqual([1000, 2000]);
     for (const run of results.scaling) {
       expect(run.load.completed).toBe(Math.max(run.contacts, 2000));
@@ -44,6 +46,7 @@ describe('npm run bench -- --quick', () => {
     expect(results.micro.map((m) => m.opsPerSecond > 0)).toEqual([true, true, true, true, true]);
     expect(results.budget).toHaveLength(5);
     expect(output).toContain('chartbot / bare Koa (single-message POSTs)');
+    expect(output).toContain('bare bot / bare Koa');
     expect(output).toContain('persist cost ratio 2000/1000');
   }, 120_000);
 });
