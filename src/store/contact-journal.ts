@@ -1,17 +1,17 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitLog } from './group-commit-log.ts';
+import { inlineCheckpointWriter, type CheckpointWriter } from './checkpoint-writer.ts';
 import { makeDurable } from './make-durable.ts';
 
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
 /**
- * Contact files rewritten at once during a checkpoint. File I/O shares libuv's thread pool (4
- * threads) with the journal's fdatasync and with reads: a checkpoint that took every thread would
- * hold up every save behind it, so it leaves most of them free.
+ * Checkpoints of at most this many files are written on the main thread (about 40 µs each): a
+ * small store, or a test, never starts the writer thread.
  */
-const CHECKPOINT_PARALLEL = 3;
-/** Files a checkpoint worker rewrites before it lets the event loop run (the writer may be synchronous). */
-const FILES_PER_TURN = 32;
+const INLINE_CHECKPOINT_FILES = 64;
+/** Files per batch handed to the writer; each batch's records leave memory once it is written. */
+const CHECKPOINT_BATCH = 256;
 /**
  * Records held in memory because their files are not rewritten yet, as a multiple of `maxPending`,
  * before saves wait. When contacts change faster than files can be written, saves slow down to the
@@ -25,9 +25,14 @@ export interface ContactJournalOptions {
   maxBytes: number;
   /** Contacts changed since the last checkpoint that trigger one (their latest JSON is held in memory). */
   maxPending: number;
-  /** Rewrites one contact's file (without fsync; may be in place, since the journal covers a torn write). */
-  writeFile: (file: string, json: string) => void | Promise<void>;
+  /**
+   * Rewrites the contact files of larger checkpoints (without fsync; may be in place, since the
+   * journal covers a torn write). Closed with the journal.
+   */
+  writer: CheckpointWriter;
   onError: (error: unknown) => void;
+  /** Runs before a checkpoint writes its files (the store makes sure their folders exist). */
+  beforeWrite?: () => Promise<void>;
   /** Runs after a checkpoint's files are written and before they are made durable (and the segment deleted). */
   beforeDurable?: () => void;
 }
@@ -150,20 +155,18 @@ export class ContactJournal {
     this.unwritten += changes.size;
     const files = [...changes.values()].map((change) => change.file);
     const written = this.written.then(async () => {
-      // One iterator shared by the workers: each entry is taken once (Array#shift would be O(n) per file).
-      const queue = [...changes][Symbol.iterator]();
-      const worker = async () => {
-        let turn = 0;
-        for (let next = queue.next(); !next.done; next = queue.next()) {
-          const [key, change] = next.value;
-          if (++turn % FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-          await this.options.writeFile(change.file, change.json);
+      await this.options.beforeWrite?.();
+      const entries = [...changes];
+      const writer = entries.length <= INLINE_CHECKPOINT_FILES ? inlineCheckpointWriter : this.options.writer;
+      for (let start = 0; start < entries.length; start += CHECKPOINT_BATCH) {
+        const batch = entries.slice(start, start + CHECKPOINT_BATCH);
+        await writer.write(batch.map(([, change]) => change));
+        for (const [key] of batch) {
           changes.delete(key);
           this.unwritten--;
           this.roomWaiters.shift()?.();
         }
-      };
-      await Promise.all(Array.from({ length: CHECKPOINT_PARALLEL }, worker));
+      }
       this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
     });
     // A failed write keeps its changes in memory and its segment on disk: nothing acknowledged is lost.
@@ -192,5 +195,6 @@ export class ContactJournal {
     await this.checkpoint();
     await this.log.close();
     await unlink(this.log.file).catch(() => {});
+    await this.options.writer.close();
   }
 }
