@@ -60,17 +60,16 @@ parentPort.on('message', ({ id, batch }) => {
  */
 export function threadedCheckpointWriter(): CheckpointWriter {
   let worker: Worker | undefined;
-  let failure: Error | undefined;
   let closed = false;
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
   const failAll = (error: Error) => {
-    failure = error;
     for (const call of waiting.values()) call.reject(error);
     waiting.clear();
   };
   const start = (): Worker => {
-    const started = new Worker(WORKER_SOURCE, { eval: true });
+    // Its heap only ever holds one batch (256 records): small limits keep the thread's memory small.
+    const started = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } });
     started.unref();
     started.on('message', ({ id, error }: { id: number; error?: { message: string; code?: string } }) => {
       const call = waiting.get(id);
@@ -80,16 +79,20 @@ export function threadedCheckpointWriter(): CheckpointWriter {
       if (!error) return call.resolve();
       call.reject(Object.assign(new Error(`checkpoint write failed: ${error.message}`), error.code === undefined ? {} : { code: error.code }));
     });
-    started.on('error', (error) => failAll(new Error(`checkpoint writer thread failed: ${error.message}`, { cause: error })));
+    // A thread that died fails the batches it held (the journal keeps them); the next batch starts a new one.
+    const died = (error: Error) => {
+      if (worker === started) worker = undefined;
+      failAll(error);
+    };
+    started.on('error', (error) => died(new Error(`checkpoint writer thread failed: ${error.message}`, { cause: error })));
     started.on('exit', (code) => {
-      if (!closed) failAll(new Error(`checkpoint writer thread exited (code ${code})`));
+      if (!closed) died(new Error(`checkpoint writer thread exited (code ${code})`));
     });
     return started;
   };
   return {
     write(batch) {
       if (closed) return Promise.reject(new Error('checkpoint writer is closed'));
-      if (failure) return Promise.reject(failure);
       const thread = (worker ??= start());
       const id = ++nextId;
       return new Promise<void>((resolve, reject) => {

@@ -42,6 +42,16 @@ describe('threaded checkpoint writer', () => {
     expect(await readFile(join(dir, 'after.json'), 'utf8')).toBe('[]');
   });
 
+  it('a thread that dies fails the batch it held, and the next batch starts a new thread', async () => {
+    writer = threadedCheckpointWriter();
+    // A batch too large for the thread's heap limit (64 MB): the thread runs out of memory and dies.
+    const huge = 'x'.repeat(8 * 1024 * 1024);
+    const tooMuch = Array.from({ length: 12 }, (_, i) => ({ file: join(dir, `huge${i}.json`), json: huge }));
+    await expect(writer.write(tooMuch)).rejects.toThrow(/checkpoint writer thread/);
+    await writer.write([{ file: join(dir, 'after.json'), json: '{"ok":true}' }]);
+    expect(await readFile(join(dir, 'after.json'), 'utf8')).toBe('{"ok":true}');
+  });
+
   it('refuses writes once closed', async () => {
     writer = threadedCheckpointWriter();
     await writer.write([{ file: join(dir, 'a.json'), json: '{}' }]);
