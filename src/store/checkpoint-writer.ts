@@ -54,8 +54,8 @@ parentPort.on('message', ({ id, batch }) => {
 
 /**
  * Writes on a worker thread. A checkpoint rewrites thousands of files (5,000 by default), about
- * 40 µs of kernel time each: on the main thread that was 5% of the bot's CPU and, in bursts between
- * messages, most of its p99 latency at half load (README "Performance"). The worker starts on the
+ * 40 µs of kernel time each: on the main thread that was 5% of the bot's CPU, in bursts between
+ * messages that showed in the p99 latency at half load (README "Performance"). The worker starts on the
  * first batch and does not keep the process alive while idle.
  */
 export function threadedCheckpointWriter(): CheckpointWriter {
