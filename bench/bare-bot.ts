@@ -9,9 +9,7 @@
  *
  * argv: mock provider URL, journal folder.
  */
-import { once } from 'node:events';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
@@ -19,6 +17,7 @@ import { Pool } from 'undici';
 import { GroupCommitLog } from '../src/store/group-commit-log.ts';
 import { verifySignature } from '../src/webhook/signature.ts';
 import { BENCH_SECRET } from './contacts.ts';
+import { serveOnLoopback } from './ipc.ts';
 
 const [mockUrl, journalDir] = process.argv.slice(2) as [string, string];
 const provider = new Pool(mockUrl, { connections: 16, pipelining: 1, keepAliveTimeout: 60_000 });
@@ -66,8 +65,4 @@ router.post('/webhook', async (ctx) => {
 });
 app.use(router.routes());
 
-const server = app.listen(0, '127.0.0.1');
-server.keepAliveTimeout = 60_000;
-await once(server, 'listening');
-process.on('SIGTERM', () => process.exit(0));
-process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+await serveOnLoopback(app.callback());

@@ -3,11 +3,10 @@
  * bytes, parses the JSON and answers 200, nothing else. chartbot's throughput is reported as a
  * ratio to this, which holds on a machine whose absolute speed varies with other load.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
+import { serveOnLoopback } from './ipc.ts';
 
 const app = new Koa();
 const router = new Router();
@@ -18,8 +17,4 @@ router.post('/webhook', async (ctx) => {
 });
 app.use(router.routes());
 
-const server = app.listen(0, '127.0.0.1');
-server.keepAliveTimeout = 60_000;
-await once(server, 'listening');
-process.on('SIGTERM', () => process.exit(0));
-process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+await serveOnLoopback(app.callback());

@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** A request to a helper process and its answer, matched by `id`. */
@@ -67,4 +69,17 @@ export function serveRequests(handle: (request: IpcRequest) => Promise<Record<st
   process.on('message', (request: IpcRequest) => {
     void Promise.resolve(handle(request)).then((answer) => process.send?.({ ...answer, id: request.id }));
   });
+}
+
+/**
+ * Inside a baseline server helper: serves `handler` on an ephemeral loopback port with long
+ * keep-alive (the generator's connections stay open), exits on SIGTERM, and tells the parent its URL.
+ */
+export async function serveOnLoopback(handler: RequestListener): Promise<void> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  process.on('SIGTERM', () => process.exit(0));
+  process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
