@@ -6,8 +6,8 @@ import { makeDurable } from './make-durable.ts';
 
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
 /**
- * Checkpoints of at most this many files are written on the main thread (about 40 µs each): a
- * small store, or a test, never starts the writer thread.
+ * Checkpoints of at most this many files are written and made durable on the main thread (about
+ * 40 µs a file): a small store, or a test, never starts the writer thread.
  */
 const INLINE_CHECKPOINT_FILES = 64;
 /** Files per batch handed to the writer; each batch's records leave memory once it is written. */
@@ -154,10 +154,10 @@ export class ContactJournal {
     this.checkpointing.push(changes);
     this.unwritten += changes.size;
     const files = [...changes.values()].map((change) => change.file);
+    const writer = files.length <= INLINE_CHECKPOINT_FILES ? inlineCheckpointWriter : this.options.writer;
     const written = this.written.then(async () => {
       await this.options.beforeWrite?.();
       const entries = [...changes];
-      const writer = entries.length <= INLINE_CHECKPOINT_FILES ? inlineCheckpointWriter : this.options.writer;
       for (let start = 0; start < entries.length; start += CHECKPOINT_BATCH) {
         const batch = entries.slice(start, start + CHECKPOINT_BATCH);
         await writer.write(batch.map(([, change]) => change));
@@ -181,7 +181,7 @@ export class ContactJournal {
         await written;
         await old.close();
         this.options.beforeDurable?.();
-        await makeDurable(files, this.options.dir);
+        await writer.makeDurable(files, this.options.dir);
         await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
         });

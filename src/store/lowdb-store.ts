@@ -21,14 +21,18 @@ export interface LowdbStoreOptions {
    * per save on ext4 (README, Performance).
    */
   writeAhead?: boolean;
-  /** Journal segment size that triggers a checkpoint (contact files rewritten, made durable; default 16 MiB). */
+  /**
+   * Journal segment size that triggers a checkpoint (contact files rewritten, made durable; default
+   * 4 MiB). Smaller checkpoints flush less at once: a checkpoint's syncfs stalls the journal's
+   * fsyncs while it runs (README "Performance").
+   */
   journalMaxBytes?: number;
   /**
    * How many contacts' last saved documents stay in memory as JSON text (default 20,000; about
    * 0.5–2 KB each), least recently used evicted first. A miss costs a file read. No actor is kept.
    */
   cacheSize?: number;
-  /** Changed contacts that trigger a journal checkpoint (their latest JSON is held until then; default 5,000). */
+  /** Changed contacts that trigger a journal checkpoint (their latest JSON is held until then; default 1,250). */
   journalMaxPending?: number;
   onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void;
   /** A journal checkpoint failed (the journal is kept, so nothing acknowledged is lost). */
@@ -76,8 +80,8 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       ? undefined
       : await ContactJournal.open({
           dir,
-          maxBytes: options.journalMaxBytes ?? 16 * 1024 * 1024,
-          maxPending: options.journalMaxPending ?? 5000,
+          maxBytes: options.journalMaxBytes ?? 4 * 1024 * 1024,
+          maxPending: options.journalMaxPending ?? 1250,
           // In place: the journal holds each record until its file is durable, so a torn write is repaired at open.
           writer: threadedCheckpointWriter(),
           // Saves do not wait for their folder (see `save`); the files written at a checkpoint do.

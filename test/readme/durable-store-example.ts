@@ -6,7 +6,7 @@ export function openStore(dir: string) {
     dir,
     // writeAhead: false would make every save one fsync'd file write instead of a journal line
     cacheSize: 5_000, // contacts whose last saved JSON stays in memory (default 20,000)
-    journalMaxBytes: 4 * 1024 * 1024, // checkpoint every 4 MiB of journal (default 16 MiB)
+    journalMaxBytes: 1024 * 1024, // checkpoint every MiB of journal (default 4 MiB)
     onJournalError: (error) => console.error('journal checkpoint failed; the journal is kept', error),
   });
 }

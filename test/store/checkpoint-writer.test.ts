@@ -52,6 +52,26 @@ describe('threaded checkpoint writer', () => {
     expect(await readFile(join(dir, 'after.json'), 'utf8')).toBe('{"ok":true}');
   });
 
+  it('makes written files durable on its thread, and falls back to the main thread when `sync` cannot run there', async () => {
+    writer = threadedCheckpointWriter();
+    const file = join(dir, 'durable.json');
+    await writer.write([{ file, json: '{"n":1}' }]);
+    await expect(writer.makeDurable([file], dir)).resolves.toBeUndefined();
+    await writer.close();
+
+    // A thread started without `sync` on its PATH: its syncfs fails, and the fallback on the main thread succeeds.
+    const path = process.env.PATH;
+    process.env.PATH = join(dir, 'no-binaries-here');
+    try {
+      writer = threadedCheckpointWriter();
+      await writer.write([{ file, json: '{"n":2}' }]); // starts the thread with the PATH above
+    } finally {
+      process.env.PATH = path;
+    }
+    await expect(writer.makeDurable([file], dir)).resolves.toBeUndefined();
+    expect(await readFile(file, 'utf8')).toBe('{"n":2}');
+  });
+
   it('refuses writes once closed', async () => {
     writer = threadedCheckpointWriter();
     await writer.write([{ file: join(dir, 'a.json'), json: '{}' }]);
