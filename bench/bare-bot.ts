@@ -32,22 +32,24 @@ interface Webhook {
   entry?: Array<{ changes?: Array<{ value?: { metadata?: { phone_number_id?: string }; messages?: InboundText[] } }> }>;
 }
 
+/** Messages seen per contact: the bare bot's whole conversation state. */
+const turns = new Map<string, number>();
+
 async function post(path: string, body: unknown): Promise<void> {
   const res = await provider.request({ path, method: 'POST', headers, body: JSON.stringify(body) });
   await res.body.json();
 }
 
-async function answer(phoneNumberId: string, message: InboundText, turn: Map<string, number>): Promise<void> {
+async function answer(phoneNumberId: string, message: InboundText): Promise<void> {
   const path = `/v21.0/${phoneNumberId}/messages`;
   const read = post(path, { messaging_product: 'whatsapp', status: 'read', message_id: message.id });
-  const count = (turn.get(message.from) ?? 0) + 1;
-  turn.set(message.from, count);
+  const count = (turns.get(message.from) ?? 0) + 1;
+  turns.set(message.from, count);
   await journal.append(JSON.stringify({ contact: message.from, state: 'greeted', count, last: message.id }) + '\n');
   await post(path, { messaging_product: 'whatsapp', to: message.from, type: 'text', text: { body: 'Hello! You said: hello bot' } });
   await read;
 }
 
-const turns = new Map<string, number>();
 const app = new Koa();
 const router = new Router();
 router.post('/webhook', async (ctx) => {
@@ -58,7 +60,7 @@ router.post('/webhook', async (ctx) => {
   for (const entry of body.entry ?? []) {
     for (const change of entry.changes ?? []) {
       const phoneNumberId = change.value?.metadata?.phone_number_id ?? '';
-      for (const message of change.value?.messages ?? []) void answer(phoneNumberId, message, turns).catch(() => {});
+      for (const message of change.value?.messages ?? []) void answer(phoneNumberId, message).catch(() => {});
     }
   }
   ctx.status = 200;

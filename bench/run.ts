@@ -86,20 +86,24 @@ async function withBaseline(): Promise<BenchResults['baseline']> {
   }
 }
 
+/** Warm-up, then the maximum rate with single-message POSTs and with batches of 10, as the mock saw them. */
+async function singleAndBatches(name: string, url: string, pid: number): Promise<{ single: EndToEnd & { latency: LatencySummary }; batch: EndToEnd & { latency: LatencySummary } }> {
+  const contacts = { first: 0, count: plan.e2eContacts };
+  await load({ url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+  log(`${name}: single-message POSTs`);
+  const single = await measured({ url, doneWhen: 'replied', contacts }, pid);
+  log(`${name}: batches of 10`);
+  const batch = await measured({ url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, pid);
+  return { single, batch };
+}
+
 /** The ceiling (bench/bare-bot.ts): only the I/O every message needs, measured like the bot. */
 async function withBareBot(): Promise<BenchResults['bareBot']> {
   const journalDir = join(workDir, 'bare-bot');
   await mkdir(journalDir, { recursive: true });
   const { helper: bare, ready } = await forkHelper<{ url: string }>('./bare-bot.ts', [], [mockReady.url, journalDir]);
   try {
-    const contacts = { first: 0, count: plan.e2eContacts };
-    await load({ url: ready.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
-    const pid = bare.child.pid as number;
-    log('bare bot: single-message POSTs');
-    const single = await measured({ url: ready.url, doneWhen: 'replied', contacts }, pid);
-    log('bare bot: batches of 10');
-    const batch = await measured({ url: ready.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, pid);
-    return { single, batch };
+    return await singleAndBatches('bare bot', ready.url, bare.child.pid as number);
   } finally {
     await bare.stop();
   }
@@ -112,11 +116,7 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
   bot = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, 'e2e.log'), cpuProfileDir: profileDir });
   try {
     const contacts = { first: 0, count: plan.e2eContacts };
-    await load({ url: bot.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
-    log('chartbot: single-message POSTs');
-    const single = await measured({ url: bot.url, doneWhen: 'replied', contacts }, bot.pid);
-    log('chartbot: batches of 10');
-    const batch = await measured({ url: bot.url, doneWhen: 'replied', contacts, batchSize: 10, inFlight: IN_FLIGHT.batch }, bot.pid);
+    const { single, batch } = await singleAndBatches('chartbot', bot.url, bot.pid);
     const ratePerSecond = Math.max(1, Math.round(single.load.messagesPerSecond / 2));
     log(`chartbot: single-message POSTs at half the maximum (${ratePerSecond}/s)`);
     const halfRate = await measured({ url: bot.url, doneWhen: 'replied', contacts, ratePerSecond }, bot.pid);
