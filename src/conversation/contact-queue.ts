@@ -5,6 +5,8 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
   private pending = 0;
+  /** Work promised for later (a reply waiting for its next attempt): not a job, but not idle either. */
+  private held = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly onError: (key: string, error: unknown) => void) {}
@@ -20,19 +22,35 @@ export class KeyedQueue {
     const run = previous.then(job).catch((error: unknown) => this.onError(key, error));
     const tail = run.finally(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-      if (--this.pending === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.pending--;
+      this.wakeIfIdle();
     });
     this.tails.set(key, tail);
     return tail;
   }
 
-  /** Resolves when every queued job has finished. */
+  /** Keeps `idle()` waiting until the returned function is called (once). */
+  hold(): () => void {
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+      this.wakeIfIdle();
+    };
+  }
+
+  /** Resolves when every queued job has finished and nothing is held. */
   idle(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.pending === 0 && this.held === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIfIdle(): void {
+    if (this.pending !== 0 || this.held !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

@@ -37,12 +37,11 @@ export class OutboundSender {
     this.sleep = sleepOn(clock);
   }
 
+  /** Sends with retries in place (waiting on the clock between attempts). */
   async send(request: OutboundSendRequest): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
     const { lastInboundAt, ...send } = request;
-    if (this.options.enforceWindow !== false && needsOpenWindow(send.message) && !isWindowOpen(lastInboundAt, this.clock.now())) {
-      throw windowClosedError(provider.name, send.message);
-    }
+    this.checkWindow(provider, request);
     return withRetry(
       async () => {
         await this.limiter.acquire(send.businessNumberId, send.to);
@@ -55,5 +54,23 @@ export class OutboundSender {
           this.logger.warn({ err: error, to: send.to, type: send.message.type, attempt, delayMs }, 'send failed, retrying'),
       },
     );
+  }
+
+  /**
+   * One attempt: the window check, the limiter, one provider call. The outbox uses this and keeps a
+   * reply that failed in a retryable way for a later attempt, so a long outage holds no contact's
+   * queue and survives restarts.
+   */
+  async attempt(request: OutboundSendRequest): Promise<SendResult> {
+    const provider = this.providerFor(request.businessNumberId);
+    this.checkWindow(provider, request);
+    await this.limiter.acquire(request.businessNumberId, request.to);
+    return provider.send({ businessNumberId: request.businessNumberId, to: request.to, message: request.message });
+  }
+
+  private checkWindow(provider: Provider, request: OutboundSendRequest): void {
+    if (this.options.enforceWindow !== false && needsOpenWindow(request.message) && !isWindowOpen(request.lastInboundAt, this.clock.now())) {
+      throw windowClosedError(provider.name, request.message);
+    }
   }
 }

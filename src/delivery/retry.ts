@@ -3,8 +3,16 @@ import type { Clock } from '../conversation/clock.ts';
 
 /** How hard to try before a send counts as failed. */
 export interface RetryPolicy {
-  /** Attempts in total, the first included (default 5). */
+  /**
+   * Attempts in total, the first included. Default 5 for `withRetry`; replies in the outbox are
+   * retried until `giveUpAfterMs` (or the 24-hour window) unless this caps them.
+   */
   maxAttempts?: number;
+  /**
+   * Replies only: how long after it was decided a reply that keeps failing in a retryable way is
+   * still tried (default 24 hours). Free-form replies also stop when the 24-hour window closes.
+   */
+  giveUpAfterMs?: number;
   /** Delay before the first retry, before jitter (default 500 ms); doubles on every attempt. */
   baseDelayMs?: number;
   /** Ceiling for one delay (default 30 s); a longer `Retry-After` is still honoured. */

@@ -1,5 +1,6 @@
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { appendSync, syncFile } from './sync-append.ts';
 import { join } from 'node:path';
 import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
@@ -70,6 +71,8 @@ export class InboxJournal {
   private queue: Queued[] = [];
   private committing: Promise<void> | undefined;
   private scheduled = false;
+  /** A failed commit may have left part of a record at the end of the active segment. */
+  private tornTail = false;
   private active!: { n: number; fd: number; bytes: number };
   private nextSeq = 1;
   private closed = false;
@@ -94,7 +97,7 @@ export class InboxJournal {
   }
 
   private async recover(): Promise<PendingBatch[]> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdirPrivate(this.dir);
     const names = (await readdir(this.dir)).filter((name) => SEGMENT.test(name)).sort();
     const batches = new Map<number, Buffer>();
     const done = new Set<number>();
@@ -190,6 +193,7 @@ export class InboxJournal {
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
+      // commit() settles every group itself (failures reject the group's appends), so this never rejects.
       if (!this.committing) void this.commit();
     };
     const delay = this.options.commitDelayMs ?? 0;
@@ -197,7 +201,12 @@ export class InboxJournal {
     else setImmediate(run);
   }
 
-  /** One write (and one fsync when a batch is in it) for everything queued; repeats while more arrives. */
+  /**
+   * One write (and one fsync when a batch is in it) for everything queued; repeats while more arrives.
+   * A failed write or fsync rejects its group and cuts the segment back to its last whole record, so
+   * a refused batch can neither become durable later nor leave a torn record that the next append
+   * would follow (a recovery stops at the first bad record: everything after it would be lost).
+   */
   private commit(): Promise<void> {
     const work = (async () => {
       while (this.queue.length > 0) {
@@ -205,23 +214,31 @@ export class InboxJournal {
         const group = this.queue.splice(0, take);
         const waiting = group.filter((q) => q.durable);
         try {
+          await this.repairTail();
           const bytes = Buffer.concat(group.map((q) => q.frame));
-          appendSync(this.active.fd, bytes);
+          try {
+            appendSync(this.active.fd, bytes);
+            if (waiting.length > 0 && this.options.fsync !== false) {
+              await syncFile(this.active.fd, false);
+              this.stats.fsyncs++;
+            }
+          } catch (error) {
+            this.tornTail = true;
+            await this.repairTail().catch(() => {}); // tried again before the next append
+            throw error;
+          }
           this.active.bytes += bytes.length;
           this.stats.commits++;
-          if (waiting.length > 0 && this.options.fsync !== false) {
-            await syncFile(this.active.fd, false);
-            this.stats.fsyncs++;
-          }
           for (const q of waiting) this.track(q.seq);
           for (const q of waiting) q.durable?.resolve(q.seq);
         } catch (error) {
           for (const q of waiting) q.durable?.reject(error);
-          // The failed write may have left part of a record: never append after it.
-          if (!this.closed) await this.roll().catch(() => {});
           continue;
         }
-        if (this.active.bytes >= (this.options.segmentBytes ?? 4 * 1024 * 1024) && !this.closed) await this.roll();
+        if (this.active.bytes >= (this.options.segmentBytes ?? 4 * 1024 * 1024) && !this.closed) {
+          // A segment that cannot be rolled (disk full) is simply appended to a while longer.
+          await this.roll().catch(() => {});
+        }
       }
     })();
     this.committing = work.finally(() => {
@@ -231,6 +248,17 @@ export class InboxJournal {
     return this.committing;
   }
 
+  /** After a failed commit: cut the segment back to its last whole record, or else start a new segment. */
+  private async repairTail(): Promise<void> {
+    if (!this.tornTail) return;
+    try {
+      ftruncateSync(this.active.fd, this.active.bytes);
+    } catch {
+      await this.roll(); // throws while no new segment can be started either: the commit is refused
+    }
+    this.tornTail = false;
+  }
+
   private track(seq: number): void {
     this.segmentOf.set(seq, this.active.n);
     this.segments.get(this.active.n)?.open.add(seq);
@@ -238,23 +266,24 @@ export class InboxJournal {
 
   private async startSegment(n: number): Promise<void> {
     const file = join(this.dir, segmentName(n));
-    this.active = { n, fd: openSync(file, 'a'), bytes: 0 };
+    this.active = { n, fd: openSync(file, 'a', PRIVATE_FILE_MODE), bytes: 0 };
     this.segments.set(n, { file, open: new Set(), sealed: false });
   }
 
   /** Seals the active segment (deleting it at once if everything in it is processed) and starts the next. */
   private async roll(): Promise<void> {
     const previous = this.active;
-    await this.startSegment(previous.n + 1);
-    await this.syncDir();
+    await this.startSegment(previous.n + 1); // throws (and changes nothing) when no file can be created
     closeSync(previous.fd);
     const segment = this.segments.get(previous.n);
-    if (!segment) return;
-    segment.sealed = true;
-    if (segment.open.size === 0) {
-      this.segments.delete(previous.n);
-      await unlink(segment.file).catch(ignoreMissing);
+    if (segment) {
+      segment.sealed = true;
+      if (segment.open.size === 0) {
+        this.segments.delete(previous.n);
+        await unlink(segment.file).catch(ignoreMissing);
+      }
     }
+    await this.syncDir();
   }
 
   /** Makes file creations, renames and deletions in the folder durable too. */

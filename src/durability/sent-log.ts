@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirPrivateSync, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { join } from 'node:path';
 
 /** A generation that cannot be deleted is only read again at the next start: never worth a crash. */
@@ -24,6 +25,8 @@ const GENERATION = /^sent-(\d+)\.log$/;
  */
 export class SentLog {
   private readonly confirmed = new Map<string, string>();
+  /** Accepted entries whose contact record is not saved yet (`key entryId` → message id). */
+  private readonly unsaved = new Map<string, string>();
   private active!: { n: number; fd: number; bytes: number; unsaved: number };
   private readonly sealed = new Map<number, number>();
   private readonly recovered: string[] = [];
@@ -32,7 +35,7 @@ export class SentLog {
     private readonly dir: string,
     private readonly rotateBytes = 1024 * 1024,
   ) {
-    mkdirSync(dir, { recursive: true });
+    mkdirPrivateSync(dir);
     let last = 0;
     for (const name of readdirSync(dir).filter((n) => GENERATION.test(n)).sort()) {
       last = Math.max(last, Number(GENERATION.exec(name)?.[1]));
@@ -49,22 +52,38 @@ export class SentLog {
     this.startGeneration(last + 1);
   }
 
-  /** The message id the provider gave this outbox entry before the last crash, if it did. */
+  /**
+   * The message id the provider gave this outbox entry before the last crash, or in this run while
+   * the record saying so could not be saved (a disk that refused writes), if it did.
+   */
   sentBefore(key: string, entryId: string): string | undefined {
-    return this.confirmed.get(`${key} ${entryId}`);
+    const id = `${key} ${entryId}`;
+    return this.unsaved.get(id) ?? this.confirmed.get(id);
   }
 
   /**
    * Records that the provider accepted an outbox entry. Call the returned function once the
-   * contact record saying so is saved.
+   * contact record saying so is saved. Also kept in memory until then, so a save that fails (a
+   * full disk, which fails this log's write too) cannot make this run send the reply again.
    */
   record(key: string, entryId: string, messageId: string): () => void {
+    const id = `${key} ${entryId}`;
+    this.unsaved.set(id, messageId);
     const line = JSON.stringify({ k: key, e: entryId, m: messageId }) + '\n';
     const generation = this.active;
-    generation.bytes += writeSync(generation.fd, line);
+    try {
+      generation.bytes += writeSync(generation.fd, line);
+    } catch {
+      // The disk refuses writes: memory still covers this run; only a crash before the record is
+      // saved could repeat this reply (the window this log narrows, for as long as the disk is back).
+      return () => this.unsaved.delete(id);
+    }
     generation.unsaved++;
-    if (generation.bytes >= this.rotateBytes) this.rotate();
-    return () => this.saved(generation.n);
+    if (generation.bytes >= this.rotateBytes) this.rotateSafely();
+    return () => {
+      this.unsaved.delete(id);
+      this.saved(generation.n);
+    };
   }
 
   /** Call once every entry found at start has been dealt with: the logs from before the start are deleted. */
@@ -88,6 +107,15 @@ export class SentLog {
     removeFile(this.file(n));
   }
 
+  /** A new generation cannot be started on a full disk: the current one is appended to a while longer. */
+  private rotateSafely(): void {
+    try {
+      this.rotate();
+    } catch {
+      // tried again at the next record
+    }
+  }
+
   private rotate(): void {
     const previous = this.active;
     this.startGeneration(previous.n + 1);
@@ -97,7 +125,7 @@ export class SentLog {
   }
 
   private startGeneration(n: number): void {
-    this.active = { n, fd: openSync(this.file(n), 'a'), bytes: 0, unsaved: 0 };
+    this.active = { n, fd: openSync(this.file(n), 'a', PRIVATE_FILE_MODE), bytes: 0, unsaved: 0 };
   }
 
   private file(n: number): string {

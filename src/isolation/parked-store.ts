@@ -1,27 +1,49 @@
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdirPrivate } from '../store/private-files.ts';
 import type { UserEvent } from '../messages/inbound-events.ts';
+import type { OutboundMessage } from '../messages/outbound.ts';
 import { AtomicJsonFile } from '../store/atomic-json-file.ts';
 
-/** An inbound message whose flow failed (threw, looped, or timed out on a service), kept for a retry. */
-export interface ParkedMessage {
-  /** The inbound message id (`wamid…`); also the id of the parked entry. */
-  id: string;
+/** What every parked entry carries. */
+interface ParkedBase {
   /** Contact key `{businessNumberId}:{waId}`. */
   key: string;
   businessNumberId: string;
   waId: string;
-  flow: string;
-  /** The event as the machine received it. */
-  event: UserEvent;
-  /** What went wrong (error name and message). */
+  /** What went wrong (error name and message, or the gateway's code and title). */
   error: string;
   /** When it was first parked and last attempted, epoch ms. */
   parkedAt: number;
   lastAttemptAt: number;
-  /** Times the flow failed on this message (1 when first parked). */
+  /** Attempts that failed so far. */
   attempts: number;
 }
+
+/** An inbound message whose flow failed (threw, looped, or timed out on a service), kept for a retry. */
+export interface ParkedInbound extends ParkedBase {
+  /** Absent in entries written before replies could be parked. */
+  kind?: 'inbound';
+  /** The inbound message id (`wamid…`); also the id of the parked entry. */
+  id: string;
+  flow: string;
+  /** The event as the machine received it. */
+  event: UserEvent;
+}
+
+/** A reply given up after retries (a long gateway outage), kept to be sent again on request. */
+export interface ParkedReply extends ParkedBase {
+  kind: 'reply';
+  /** The outbox entry's id. */
+  id: string;
+  message: OutboundMessage;
+  /** When the flow decided it, epoch ms. */
+  decidedAt: number;
+  /** The gateway's last error. */
+  code: number;
+}
+
+/** A message kept for `POST /api/parked/{id}/retry`: an inbound message whose flow failed, or a reply never delivered. */
+export type ParkedMessage = ParkedInbound | ParkedReply;
 
 /**
  * Where parked messages are kept. Parking is rare, so the file version keeps them all in one
@@ -54,7 +76,7 @@ export async function fileParkedStore(
   dir: string,
   onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void,
 ): Promise<ParkedStore> {
-  await mkdir(dir, { recursive: true });
+  await mkdirPrivate(dir);
   const file = new AtomicJsonFile<ParkedMessage[]>(join(dir, 'parked.json'), { fsync: true, ...(onCorrupt ? { onCorrupt } : {}) });
   const memory = memoryParkedStore();
   for (const m of (await file.read()) ?? []) await memory.put(m);

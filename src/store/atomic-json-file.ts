@@ -3,6 +3,7 @@ import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync 
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 let sequence = 0;
 /** Marks this process's temp files (a pid can repeat across restarts, e.g. pid 1 in a container). */
@@ -79,7 +80,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
    * 520 µs (a new inode each time).
    */
   writeInPlace(text: string): void {
-    const fd = openSync(this.file, constants.O_WRONLY | constants.O_CREAT, 0o644);
+    const fd = openSync(this.file, constants.O_WRONLY | constants.O_CREAT, PRIVATE_FILE_MODE);
     try {
       const bytes = Buffer.from(text);
       let written = 0;
@@ -93,7 +94,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   /** Writes an already serialised document (callers that also journal it serialise it once). */
   async writeText(text: string): Promise<void> {
     const temp = `${this.file}.${processTag}.${++sequence}.tmp`;
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(text);
       if (this.options.fsync) await handle.sync();

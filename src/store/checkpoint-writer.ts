@@ -42,7 +42,7 @@ parentPort.on('message', ({ id, batch, syncfs }) => {
   try {
     if (syncfs !== undefined) execFileSync('sync', ['-f', syncfs], { stdio: 'ignore' });
     for (const { file, json } of batch ?? []) {
-      const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+      const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
       try {
         const bytes = Buffer.from(json);
         let written = 0;

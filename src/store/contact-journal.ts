@@ -1,7 +1,8 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitLog } from './group-commit-log.ts';
-import { inlineCheckpointWriter, type CheckpointWriter } from './checkpoint-writer.ts';
+import { inlineCheckpointWriter, type CheckpointWriter, type FileWrite } from './checkpoint-writer.ts';
+import { isPerRecordError } from './write-errors.ts';
 import { makeDurable } from './make-durable.ts';
 
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
@@ -31,15 +32,30 @@ export interface ContactJournalOptions {
    */
   writer: CheckpointWriter;
   onError: (error: unknown) => void;
+  /** A checkpoint succeeded (after failures: the disk takes writes again). */
+  onRecovered?: () => void;
+  /**
+   * A record whose file cannot be written at all (an error of that file, not of the disk) is handed
+   * here to be kept aside and reported; the checkpoint goes on without it.
+   */
+  quarantine: (key: string, json: string, error: unknown) => Promise<void>;
   /** Runs before a checkpoint writes its files (the store makes sure their folders exist). */
   beforeWrite?: () => Promise<void>;
   /** Runs after a checkpoint's files are written and before they are made durable (and the segment deleted). */
   beforeDurable?: () => void;
+  /** First wait before a failed checkpoint is tried again (default 1 s, doubling up to 60 s). */
+  retryMs?: number;
 }
 
-interface Change {
-  file: string;
-  json: string;
+interface Change extends FileWrite {
+  /** The version this one replaced in the same segment, until this one is committed. */
+  previous?: Change;
+}
+
+/** Changes of a checkpoint that failed, with the segments that still hold them. */
+interface Carried {
+  changes: Map<string, Change>;
+  segments: string[];
 }
 
 /**
@@ -51,13 +67,23 @@ interface Change {
  * A checkpoint starts a new segment, rewrites the files the old one covers, makes them durable and
  * deletes it. Until then `latest` serves those contacts from memory. After a crash or power loss,
  * `open` returns the last journaled version of each contact the lost files may concern.
+ *
+ * A save whose commit fails is undone in memory (never served, never written by a checkpoint). A
+ * checkpoint that fails (disk full) keeps its segment and its changes in memory and is tried again
+ * with backoff; one record whose file cannot be written is quarantined, not allowed to hold up the
+ * others.
  */
 export class ContactJournal {
   private log: GroupCommitLog;
   private segment: number;
   private pending = new Map<string, Change>();
-  /** Changes of segments being checkpointed, oldest first. */
+  /** Changes of segments being checkpointed (or whose checkpoint failed), oldest first. */
   private readonly checkpointing: Array<Map<string, Change>> = [];
+  /** Failed checkpoints, oldest first: the next checkpoint writes them first. */
+  private failed: Carried[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelay: number;
+  private closed = false;
   /** Records of checkpoints whose files are not rewritten yet, and saves waiting for that to shrink. */
   private unwritten = 0;
   private roomWaiters: Array<() => void> = [];
@@ -72,6 +98,7 @@ export class ContactJournal {
   ) {
     this.segment = segment;
     this.log = new GroupCommitLog(this.path(segment));
+    this.retryDelay = options.retryMs ?? 1000;
   }
 
   /**
@@ -118,8 +145,21 @@ export class ContactJournal {
   /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
   async record(key: string, json: string, file: string): Promise<void> {
     while (this.unwritten >= this.options.maxPending * UNWRITTEN_LIMIT_FACTOR) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
-    this.pending.set(key, { file, json });
+    const changes = this.pending;
+    const previous = changes.get(key);
+    const change: Change = previous ? { file, json, previous } : { file, json };
+    changes.set(key, change);
     const committed = this.log.append(`${JSON.stringify(key)}\t${json}\n`);
+    committed.then(
+      () => delete change.previous,
+      () => {
+        // Refused: this version must be neither served nor written by a checkpoint. (The segment's
+        // checkpoint writes only after every commit of the segment has settled.)
+        if (changes.get(key) !== change) return;
+        if (change.previous) changes.set(key, change.previous);
+        else changes.delete(key);
+      },
+    );
     if (this.pending.size >= this.options.maxPending || this.log.bytes > this.options.maxBytes) void this.checkpoint();
     return committed;
   }
@@ -142,9 +182,10 @@ export class ContactJournal {
 
   /**
    * Starts a new segment. The old one's files are rewritten in the background, in checkpoint order
-   * (a contact's newer version is never overwritten by an older one); each leaves memory once its
-   * file is written. The segment is deleted after one syncfs has made them all durable, which may
-   * take long on a busy disk but holds up nothing but that deletion.
+   * (a contact's newer version is never overwritten by an older one), once every commit of the old
+   * segment has settled; each leaves memory once its file is written. The segment is deleted after
+   * one syncfs has made them all durable, which may take long on a busy disk but holds up nothing
+   * but that deletion.
    */
   private checkpoint(): Promise<void> {
     const old = this.log;
@@ -153,45 +194,102 @@ export class ContactJournal {
     this.pending = new Map();
     this.checkpointing.push(changes);
     this.unwritten += changes.size;
-    const files = [...changes.values()].map((change) => change.file);
-    const writer = files.length <= INLINE_CHECKPOINT_FILES ? inlineCheckpointWriter : this.options.writer;
+    const carried = this.failed;
+    this.failed = [];
+    let writer = this.options.writer;
     const written = this.written.then(async () => {
+      await old.close();
+      const files = [...carried.flatMap((c) => [...c.changes.values()]), ...changes.values()];
+      if (files.length <= INLINE_CHECKPOINT_FILES) writer = inlineCheckpointWriter;
       await this.options.beforeWrite?.();
-      const entries = [...changes];
-      for (let start = 0; start < entries.length; start += CHECKPOINT_BATCH) {
-        const batch = entries.slice(start, start + CHECKPOINT_BATCH);
-        await writer.write(batch.map(([, change]) => change));
-        for (const [key] of batch) {
-          changes.delete(key);
-          this.unwritten--;
-          this.roomWaiters.shift()?.();
+      for (const earlier of carried) await this.writeChanges(earlier.changes, writer, false);
+      await this.writeChanges(changes, writer, true);
+    });
+    const segments = [...carried.flatMap((c) => c.segments), old.file];
+    const retired = [...carried.map((c) => c.changes), changes];
+    this.written = written.then(
+      () => {
+        for (const map of retired) {
+          const at = this.checkpointing.indexOf(map);
+          if (at >= 0) this.checkpointing.splice(at, 1);
         }
-      }
-      this.checkpointing.splice(this.checkpointing.indexOf(changes), 1);
-    });
-    // A failed write keeps its changes in memory and its segment on disk: nothing acknowledged is lost.
-    this.written = written.catch((error: unknown) => {
-      // Those records stay in memory (and the segment on disk) but no longer hold up saves.
-      this.unwritten -= changes.size;
-      for (const wake of this.roomWaiters.splice(0)) wake();
-      this.options.onError(error);
-    });
+      },
+      (error: unknown) => {
+        // Nothing is lost: the changes stay in memory (served by `latest`) and their segments on
+        // disk; the next checkpoint writes them first. They no longer hold up saves.
+        this.unwritten -= changes.size;
+        for (const wake of this.roomWaiters.splice(0)) wake();
+        this.failed = [...carried, { changes, segments: [old.file] }, ...this.failed];
+        this.options.onError(error);
+        this.scheduleRetry();
+      },
+    );
     this.durable = this.durable
       .then(async () => {
         await written;
-        await old.close();
+        this.retryDelay = this.options.retryMs ?? 1000;
+        if (carried.length > 0) this.options.onRecovered?.();
         this.options.beforeDurable?.();
+        const files = [...carried.flatMap((c) => [...c.changes.values()]), ...changes.values()].map((change) => change.file);
         await writer.makeDurable(files, this.options.dir);
-        await unlink(old.file).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
-        });
+        for (const file of segments) {
+          await unlink(file).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error; // nothing was ever journaled in that segment
+          });
+        }
       })
-      .catch(this.options.onError);
+      .catch((error: unknown) => {
+        if (this.failed.length === 0) this.options.onError(error);
+      });
     return this.durable;
+  }
+
+  /**
+   * Writes the files of one checkpoint's changes in batches; each change leaves memory once written.
+   * A batch that fails on one file's own error (its name, its folder) is written again file by file,
+   * and the files that still fail are quarantined; an error of the disk fails the checkpoint.
+   */
+  private async writeChanges(changes: Map<string, Change>, writer: CheckpointWriter, counted: boolean): Promise<void> {
+    const entries = [...changes];
+    for (let start = 0; start < entries.length; start += CHECKPOINT_BATCH) {
+      const batch = entries.slice(start, start + CHECKPOINT_BATCH);
+      try {
+        await writer.write(batch.map(([, change]) => change));
+      } catch (error) {
+        if (!isPerRecordError(error)) throw error;
+        for (const [key, change] of batch) {
+          try {
+            await inlineCheckpointWriter.write([change]);
+          } catch (fileError) {
+            if (!isPerRecordError(fileError)) throw fileError;
+            await this.options.quarantine(key, change.json, fileError);
+          }
+        }
+      }
+      for (const [key] of batch) {
+        changes.delete(key);
+        if (!counted) continue;
+        this.unwritten--;
+        this.roomWaiters.shift()?.();
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(60_000, delay * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.closed && this.failed.length > 0) void this.checkpoint();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   /** Checkpoints everything: after this the contact files hold every change and no journal is left. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     await this.checkpoint();
     await this.log.close();
     await unlink(this.log.file).catch(() => {});

@@ -32,6 +32,14 @@ export interface OutboxEntry {
   decidedAt: number;
   /** Decided in reaction to `bot.failed`: a failure to send it is not reported again (no loops). */
   causedByFailure?: boolean;
+  /** Failed attempts so far (absent before the first failure). */
+  attempts?: number;
+  /** Not before this time (epoch ms): the next attempt after a retryable failure. */
+  nextAttemptAt?: number;
+  /** The last retryable failure, for the admin API and logs. */
+  lastError?: { code: number; title: string };
+  /** Put back by `POST /api/parked/{id}/retry`: the parked entry's id (given up again → parked again). */
+  retriedFromParked?: string;
 }
 
 /**
@@ -69,8 +77,9 @@ export function emptyRecord(businessNumberId: string, waId: string): ContactReco
     businessNumberId,
     waId,
     timers: [],
-    seen: {},
-    outbound: {},
+    // Keyed by ids from the wire: no prototype (see record-history.ts).
+    seen: Object.create(null) as Record<string, number>,
+    outbound: Object.create(null) as Record<string, OutboundRecord>,
     updatedAt: 0,
   };
 }

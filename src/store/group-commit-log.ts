@@ -1,5 +1,6 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { appendSync, syncFile } from '../durability/sync-append.ts';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -12,12 +13,21 @@ interface Waiter {
  * disk. fsync costs about 5 ms here whatever the size, and the disk serialises them (about 1,000 a
  * second at best), so one fsync per save caps a bot at a few hundred messages per second; one per
  * group does not.
+ *
+ * A commit that fails (disk full, read-only, I/O error) rejects its group and cuts the file back to
+ * the end of the last good commit, so no part of a refused line can become durable later or glue
+ * itself to the next line (which would make a recovery skip an acknowledged one). While the cut
+ * itself fails, every commit is refused.
  */
 export class GroupCommitLog {
   private fd: number | undefined;
   private queued: string[] = [];
   private waiters: Waiter[] = [];
   private committing: Promise<void> | undefined;
+  /** End of the last good commit: what the file is cut back to after a failure. */
+  private goodSize = 0;
+  /** A failed commit whose bytes could not be cut off yet. */
+  private tornTail = false;
   /** Bytes committed so far. */
   bytes = 0;
   /** Group commits (each one write and one fdatasync) so far. */
@@ -30,22 +40,36 @@ export class GroupCommitLog {
     return new Promise<void>((resolve, reject) => {
       this.queued.push(line);
       this.waiters.push({ resolve, reject });
-      this.committing ??= this.commitAll();
+      // Assigned before commitAll can possibly finish (it starts with an await), so a commit that
+      // fails at once cannot leave `committing` set for ever.
+      if (!this.committing) this.committing = this.commitAll();
     });
   }
 
   private async commitAll(): Promise<void> {
+    await undefined;
     while (this.queued.length > 0) {
       const text = this.queued.join('');
       const waiters = this.waiters;
       this.queued = [];
       this.waiters = [];
       try {
+        this.cutTornTail();
         // Opened on first use, so a new log can take appends at once.
-        this.fd ??= openSync(this.file, 'a');
+        if (this.fd === undefined) {
+          this.fd = openSync(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, PRIVATE_FILE_MODE);
+          this.goodSize = fstatSync(this.fd).size;
+        }
         const bytes = Buffer.from(text);
-        appendSync(this.fd, bytes);
-        await syncFile(this.fd, true);
+        try {
+          appendSync(this.fd, bytes);
+          await syncFile(this.fd, true);
+        } catch (error) {
+          this.tornTail = true;
+          this.cutTornTail();
+          throw error;
+        }
+        this.goodSize += bytes.length;
         this.bytes += bytes.length;
         this.commits++;
         for (const waiter of waiters) waiter.resolve();
@@ -54,6 +78,17 @@ export class GroupCommitLog {
       }
     }
     this.committing = undefined;
+  }
+
+  /** Cuts the file back to its last good commit after a failure; throws while that is impossible. */
+  private cutTornTail(): void {
+    if (!this.tornTail || this.fd === undefined) return;
+    try {
+      ftruncateSync(this.fd, this.goodSize);
+      this.tornTail = false;
+    } catch (error) {
+      throw new Error(`journal ${this.file} cannot be cut back after a failed write: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /** Waits for every appended line to be committed, then closes the file. */

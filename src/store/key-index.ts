@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { copyFile, open, readFile, rename } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 /**
  * An append-only log of "contact K → number" lines (the earliest timer of a contact, or whether it
@@ -63,12 +64,12 @@ export class KeyIndex {
   private async compact(): Promise<void> {
     const temp = `${this.file}.compact.tmp`;
     const lines = [...this.current].map(([k, at]) => JSON.stringify({ k, at }) + '\n').join('');
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     await handle.writeFile(lines);
     await handle.sync();
     await handle.close();
     await rename(temp, this.file);
-    this.fd = openSync(this.file, 'a');
+    this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
   }
 
   get(key: string): number | undefined {

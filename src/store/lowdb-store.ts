@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AtomicJsonFile, removeInterruptedWrites } from './atomic-json-file.ts';
@@ -8,6 +8,8 @@ import { ContactJournal } from './contact-journal.ts';
 import { nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
 import { KeyIndex } from './key-index.ts';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.ts';
+import { isPerRecordError } from './write-errors.ts';
 
 export interface LowdbStoreOptions {
   /** Folder for the data (created if missing). */
@@ -37,6 +39,10 @@ export interface LowdbStoreOptions {
   onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void;
   /** A journal checkpoint failed (the journal is kept, so nothing acknowledged is lost). */
   onJournalError?: (error: unknown) => void;
+  /** A checkpoint succeeded again after failures. */
+  onJournalRecovered?: () => void;
+  /** A record whose file cannot be written was kept aside in `quarantine/` (it no longer blocks anything). */
+  onQuarantine?: (key: string, quarantinedAs: string, error: unknown) => void;
 }
 
 interface CacheEntry {
@@ -50,10 +56,23 @@ interface CacheEntry {
   json?: string;
 }
 
-/** File names are the contact key in base64url (ids may hold any character); shards keep folders small. */
+/**
+ * Longest base64url file name used as is. File systems cap names at 255 bytes; a contact key of
+ * 64 CJK characters is 192 UTF-8 bytes and 256 in base64url, which no checkpoint could ever write.
+ */
+const MAX_PLAIN_NAME = 120;
+/** Prefix of hashed file names (never produced by base64url, which has no `~`). */
+const HASHED = '~';
+
+/**
+ * File names are the contact key in base64url (ids may hold any character), or a hash of it when
+ * that would be long (the record inside still says its key); shards keep folders small.
+ */
 function fileFor(dir: string, key: string): { shard: string; file: string } {
-  const shard = join(dir, 'contacts', createHash('sha1').update(key).digest('hex').slice(0, 2));
-  return { shard, file: join(shard, Buffer.from(key).toString('base64url') + '.json') };
+  const hash = createHash('sha1').update(key).digest('hex');
+  const shard = join(dir, 'contacts', hash.slice(0, 2));
+  const encoded = Buffer.from(key).toString('base64url');
+  return { shard, file: join(shard, (encoded.length <= MAX_PLAIN_NAME ? encoded : HASHED + createHash('sha256').update(key).digest('hex')) + '.json') };
 }
 
 /**
@@ -65,7 +84,7 @@ function fileFor(dir: string, key: string): { shard: string; file: string } {
 export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionStore> {
   const { dir } = options;
   const cacheSize = options.cacheSize ?? 20_000;
-  await mkdir(join(dir, 'contacts'), { recursive: true });
+  await mkdirPrivate(join(dir, 'contacts'));
   const shards = new Map<string, Promise<unknown>>();
   const cache = new Map<string, CacheEntry>();
   const damaged = (file: string, quarantinedAs: string) =>
@@ -84,6 +103,8 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
           maxPending: options.journalMaxPending ?? 1250,
           // In place: the journal holds each record until its file is durable, so a torn write is repaired at open.
           writer: threadedCheckpointWriter(),
+          quarantine,
+          ...(options.onJournalRecovered ? { onRecovered: options.onJournalRecovered } : {}),
           // Saves do not wait for their folder (see `save`); the files written at a checkpoint do.
           beforeWrite: async () => void (await Promise.all(shards.values())),
           onError: (error) => options.onJournalError?.(error),
@@ -119,7 +140,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     let ready = shards.get(shard);
     if (!ready) {
       // Once per shard and process: create it, and delete temp files of writes a kill interrupted (bounded disk).
-      ready = mkdir(shard, { recursive: true }).then(() => removeInterruptedWrites(shard));
+      ready = mkdirPrivate(shard).then(() => removeInterruptedWrites(shard));
       shards.set(shard, ready);
       ready.catch(() => shards.delete(shard));
     }
@@ -136,10 +157,27 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     const keys: string[] = [];
     for (const shard of await readdir(join(dir, 'contacts'))) {
       for (const name of await readdir(join(dir, 'contacts', shard))) {
-        if (name.endsWith('.json')) keys.push(Buffer.from(name.slice(0, -5), 'base64url').toString());
+        if (!name.endsWith('.json')) continue;
+        if (!name.startsWith(HASHED)) {
+          keys.push(Buffer.from(name.slice(0, -5), 'base64url').toString());
+          continue;
+        }
+        // A hashed name: the key is inside (rare: only absurdly long ids).
+        const record = await new AtomicJsonFile<ContactRecord | null>(join(dir, 'contacts', shard, name)).read().catch(() => null);
+        if (record?.key) keys.push(record.key);
       }
     }
     return keys;
+  }
+
+  /** Keeps a record that cannot be written where it belongs, with the reason, for someone to look at. */
+  async function quarantine(key: string, json: string, error: unknown): Promise<void> {
+    const folder = join(dir, 'quarantine');
+    await mkdirPrivate(folder);
+    const file = join(folder, `${createHash('sha256').update(key).digest('hex').slice(0, 16)}-${Date.now()}.json`);
+    const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
+    await writeFile(file, JSON.stringify({ key, reason, record: JSON.parse(json) as unknown }), { mode: PRIVATE_FILE_MODE });
+    options.onQuarantine?.(key, file, error);
   }
 
   const store: SessionStore = {
@@ -206,8 +244,15 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     const files: string[] = [];
     for (const [key, json] of opened.recovered) {
       const { file, shard } = db(key);
-      await ensureShard(shard);
-      await adapter(file).writeText(json);
+      try {
+        await ensureShard(shard);
+        await adapter(file).writeText(json);
+      } catch (error) {
+        // One record that can never be written must not stop every start: keep it aside.
+        if (!isPerRecordError(error)) throw error;
+        await quarantine(key, json, error);
+        continue;
+      }
       files.push(file);
       await indexExactly(key, JSON.parse(json) as ContactRecord);
     }

@@ -1,0 +1,115 @@
+import type { EventObject, InspectionEvent } from 'xstate';
+import type { Contact } from '../messages/inbound-events.ts';
+import type { Logger } from '../logger.ts';
+import { withWindowInfo } from '../delivery/window-guard.ts';
+import { addToOutbox } from '../durability/outbox.ts';
+import { nextFireAt, type ContactRecord } from '../store/contact-record.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import { runStepAwaitingServices } from './awaited-step.ts';
+import type { Flow } from './define-flow.ts';
+import type { FlowRegistry } from './flow-registry.ts';
+import type { StepInput, StepResult } from './run-step.ts';
+import type { RuntimeEvents } from './runtime-events.ts';
+
+export interface ContactStepOptions {
+  registry: FlowRegistry;
+  store: SessionStore;
+  logger: Logger;
+  events: RuntimeEvents;
+  /** Observes every actor step (xstate inspection events). */
+  inspect: ((event: InspectionEvent) => void) | undefined;
+  limits: { microstepBudget?: number; serviceTimeoutMs?: number };
+  /** Arms (or clears, with undefined) the contact's next timer wake-up. */
+  armTimer: (key: string, at: number | undefined) => void;
+}
+
+/** Called when the flow failed on the event, before the record is saved (the runtime parks the message). */
+export type StepFailureHandler = (error: unknown, flow: string) => Promise<void>;
+
+/**
+ * The contact step: runs the contact's machine on one event, then saves the new snapshot, timers
+ * and the replies it decided (its outbox) in one save, and arms the next timer. It never sends: the
+ * outbox delivery does, after the save, so a crash in between cannot lose a decided reply.
+ *
+ * A flow that fails (throws, loops past its budget, a service times out) leaves the last good
+ * snapshot in place; the event still counts as handled (the caller parks it).
+ */
+export class ContactStep {
+  constructor(private readonly options: ContactStepOptions) {}
+
+  async run(record: ContactRecord, event: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
+    const { registry, store, logger } = this.options;
+    const started = performance.now();
+    const flow = registry.forNumber(record.businessNumberId);
+    if (record.flow !== undefined && record.flow !== flow.name) {
+      logger.info({ contact: record.key, from: record.flow, to: flow.name }, 'number now routed to another flow: conversation restarts');
+      delete record.snapshot;
+      record.timers = [];
+    }
+    const before = (record.snapshot as { value?: unknown } | undefined)?.value;
+    const input: StepInput = { machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input: { contact, businessNumberId: record.businessNumberId }, now };
+    let result = await this.runMachine(record, input);
+    let restarted = false;
+    if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
+      // The flow changed so much that the saved state no longer exists in it: start over, loudly.
+      logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
+      restarted = true;
+      result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
+    }
+    const report = (error?: unknown, replies = 0) =>
+      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }) });
+    if (!result.ok) {
+      logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
+      // Parked before the record (which marks the message handled) is saved: a crash in between
+      // re-runs the message rather than losing it.
+      await onFailure?.(result.error, flow.name);
+      record.updatedAt = now;
+      await store.save(record);
+      this.options.armTimer(record.key, nextFireAt(record));
+      report(result.error);
+      return record;
+    }
+    record.flow = flow.name;
+    if (result.snapshot === undefined) delete record.snapshot;
+    else record.snapshot = result.snapshot;
+    record.timers = result.timers;
+    record.updatedAt = now;
+    addToOutbox(record, result.replies, now, event.type === 'bot.failed');
+    await store.save(record);
+    this.options.armTimer(record.key, nextFireAt(record));
+    report(undefined, result.replies.length);
+    return record;
+  }
+
+  private runMachine(record: ContactRecord, input: StepInput): Promise<StepResult> {
+    const { inspect: observer, limits } = this.options;
+    const window = { lastInboundAt: record.lastInboundAt, now: input.now };
+    return withWindowInfo(window, (windowInspect) => {
+      const inspect = observer ? (e: InspectionEvent) => (windowInspect(e), observer(e)) : windowInspect;
+      return runStepAwaitingServices({ ...input, inspect, ...limits }, limits.serviceTimeoutMs);
+    });
+  }
+
+  private report(
+    record: ContactRecord,
+    flow: Flow,
+    event: EventObject,
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown },
+  ): void {
+    const { events } = this.options;
+    if (!events.has('step')) return;
+    const messageId = (event as { messageId?: unknown }).messageId;
+    events.emit('step', {
+      key: record.key,
+      flow: flow.name,
+      eventType: event.type,
+      ...(typeof messageId === 'string' && event.type.startsWith('user.') ? { messageId } : {}),
+      before: outcome.before,
+      after: (record.snapshot as { value?: unknown } | undefined)?.value,
+      replies: outcome.replies,
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(outcome.restarted ? { restarted: true } : {}),
+      durationMs: performance.now() - outcome.started,
+    });
+  }
+}

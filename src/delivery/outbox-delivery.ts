@@ -1,0 +1,139 @@
+import type { Clock } from '../conversation/clock.ts';
+import type { RuntimeEvents, SentReply } from '../conversation/runtime-events.ts';
+import type { SentLog } from '../durability/sent-log.ts';
+import { dropFirstFromOutbox } from '../durability/outbox.ts';
+import type { Logger } from '../logger.ts';
+import { ProviderError } from '../providers/provider.ts';
+import type { ContactRecord, OutboxEntry } from '../store/contact-record.ts';
+import { getById, pruneOutbound, setById } from '../store/record-history.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import type { OutboundSender } from './outbound-sender.ts';
+import { retryDelay, type RetryPolicy } from './retry.ts';
+import { CUSTOMER_SERVICE_WINDOW_MS, needsOpenWindow } from './window.ts';
+
+/** A reply that keeps failing in a retryable way is given up this long after it was decided, unless told otherwise. */
+export const DEFAULT_GIVE_UP_MS = 24 * 60 * 60 * 1000;
+
+export interface OutboxDeliveryOptions {
+  store: SessionStore;
+  clock: Clock;
+  logger: Logger;
+  events: RuntimeEvents;
+  sender: OutboundSender;
+  providerName: (businessNumberId: string) => string;
+  sentLog: SentLog | undefined;
+  retry: RetryPolicy | undefined;
+  /** Outbound statuses kept per contact. */
+  outboundHistory: number;
+  /** Runs the contact's delivery again at `at` (through its queue). */
+  scheduleRetry: (key: string, at: number) => void;
+  /** A reply failed for good: tell the machine (`bot.failed`), in a step after this one. */
+  onFailed: (record: ContactRecord, error: ProviderError) => void;
+  /** A reply given up after retries: keep it for `POST /api/parked/{id}/retry`. */
+  onGiveUp: (record: ContactRecord, entry: OutboxEntry, error: ProviderError) => Promise<void>;
+}
+
+/** What became of one outbox entry in a delivery run. */
+export interface DeliveryOutcome {
+  entryId: string;
+  sent: SentReply;
+}
+
+function asProviderError(error: unknown, provider: string): ProviderError {
+  return error instanceof ProviderError ? error : new ProviderError(String(error), { provider, code: 0, title: String(error), retryable: false });
+}
+
+/**
+ * Sends a contact's outbox oldest first. Each reply leaves the outbox in a save right after the
+ * provider answered, so a crash repeats at most the one reply in flight (and the sent log narrows
+ * even that). A retryable failure keeps the reply at the head of the outbox with the time of its
+ * next attempt (backoff, at least the gateway's Retry-After) and returns: the contact's queue is
+ * free for its next messages, whose replies wait behind it, in order. A reply is given up when it
+ * fails for good, when the window closes on a free-form reply, or after `giveUpAfterMs`; then the
+ * machine gets `bot.failed`, and one given up after retries is parked.
+ */
+export class OutboxDelivery {
+  constructor(private readonly options: OutboxDeliveryOptions) {}
+
+  /** Delivers what is due; the caller holds the contact's queue. */
+  async deliver(record: ContactRecord): Promise<DeliveryOutcome[]> {
+    const { clock, store, sentLog } = this.options;
+    const outcomes: DeliveryOutcome[] = [];
+    for (let entry = record.outbox?.[0]; entry; entry = record.outbox?.[0]) {
+      if (entry.nextAttemptAt !== undefined && entry.nextAttemptAt > clock.now()) {
+        this.options.scheduleRetry(record.key, entry.nextAttemptAt);
+        break;
+      }
+      let saved = () => {};
+      const sentBefore = sentLog?.sentBefore(record.key, entry.id);
+      if (sentBefore !== undefined) {
+        // Accepted earlier (before a crash, or before a save that failed): do not send it again.
+        if (getById(record.outbound, sentBefore) === undefined) setById(record.outbound, sentBefore, { status: 'accepted', at: clock.now(), type: entry.message.type });
+      } else {
+        const outcome = await this.attempt(record, entry);
+        outcomes.push({ entryId: entry.id, sent: outcome.sent });
+        if (outcome.retryAt !== undefined) {
+          await store.save(record);
+          this.options.scheduleRetry(record.key, outcome.retryAt);
+          break;
+        }
+        if (outcome.sent.messageId !== undefined && sentLog) saved = sentLog.record(record.key, entry.id, outcome.sent.messageId);
+      }
+      dropFirstFromOutbox(record);
+      pruneOutbound(record, this.options.outboundHistory);
+      record.updatedAt = clock.now();
+      await store.save(record);
+      saved();
+    }
+    return outcomes;
+  }
+
+  /** One attempt at the head entry; on a retryable failure the entry is updated for the next one. */
+  private async attempt(record: ContactRecord, entry: OutboxEntry): Promise<{ sent: SentReply; retryAt?: number }> {
+    const { clock, logger, events } = this.options;
+    const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message };
+    try {
+      // Window check, throughput limiter, one provider call (src/delivery).
+      const { messageId } = await this.options.sender.attempt({ businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, lastInboundAt: record.lastInboundAt });
+      sent.messageId = messageId;
+      setById(record.outbound, messageId, { status: 'accepted', at: clock.now(), type: entry.message.type });
+      events.emit('reply', sent);
+      return { sent };
+    } catch (error) {
+      const providerError = asProviderError(error, this.options.providerName(record.businessNumberId));
+      sent.error = providerError;
+      const now = clock.now();
+      const retryAt = this.nextAttemptAt(record, entry, providerError, now);
+      if (retryAt !== undefined) {
+        entry.attempts = (entry.attempts ?? 0) + 1;
+        entry.nextAttemptAt = retryAt;
+        entry.lastError = { code: providerError.code, title: providerError.title };
+        record.updatedAt = now;
+        sent.willRetry = true;
+        logger.warn({ err: error, contact: record.key, type: entry.message.type, attempt: entry.attempts, retryInMs: retryAt - now }, 'reply not sent yet: retrying later');
+        events.emit('retry', { key: record.key, message: entry.message, error: providerError, attempt: entry.attempts, nextAttemptAt: retryAt });
+        return { sent, retryAt };
+      }
+      logger.error({ err: error, contact: record.key, type: entry.message.type, attempts: (entry.attempts ?? 0) + 1 }, 'reply could not be sent');
+      // Tell the machine, unless this reply was itself the reaction to a failure (no loops).
+      if (!entry.causedByFailure) this.options.onFailed(record, providerError);
+      // Parked before it leaves the outbox: a crash in between tries it again rather than losing it.
+      if ((entry.attempts ?? 0) > 0 || entry.retriedFromParked !== undefined) await this.options.onGiveUp(record, entry, providerError);
+      events.emit('reply', sent);
+      return { sent };
+    }
+  }
+
+  /** When to try a reply again after `error`, or undefined to give it up. */
+  private nextAttemptAt(record: ContactRecord, entry: OutboxEntry, error: ProviderError, now: number): number | undefined {
+    if (!error.retryable) return undefined;
+    const policy = this.options.retry ?? {};
+    const failures = (entry.attempts ?? 0) + 1;
+    if (failures >= (policy.maxAttempts ?? Infinity)) return undefined;
+    const at = now + retryDelay(failures, error, policy);
+    const giveUpAt = entry.decidedAt + (policy.giveUpAfterMs ?? DEFAULT_GIVE_UP_MS);
+    // WhatsApp refuses free-form messages once the window has closed: no point trying past it.
+    const windowEnd = needsOpenWindow(entry.message) && record.lastInboundAt !== undefined ? record.lastInboundAt + CUSTOMER_SERVICE_WINDOW_MS : Infinity;
+    return at <= Math.min(giveUpAt, windowEnd) ? at : undefined;
+  }
+}
