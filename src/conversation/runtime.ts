@@ -68,7 +68,7 @@ export class Runtime {
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.timers = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.jobs.timers(key)));
     this.retries = new TimerScheduler(this.clock, (key) => this.retryDue(key));
-    this.receipts = new ReadReceipts(this.clock, this.logger, this.events);
+    this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => this.queue.hold());
     const outboundHistory = options.outboundHistory ?? 200;
     const armTimer = (key: string, at: number | undefined) => this.timers.set(key, at);
     const step = new ContactStep({
@@ -175,7 +175,7 @@ export class Runtime {
     return this.events.on(type, listener);
   }
 
-  /** Resolves when no contact has queued or running work and no reply waits for another attempt. */
+  /** Resolves when no contact has queued or running work, no read receipt is in flight and no reply waits for another attempt. */
   idle(): Promise<void> {
     return this.queue.idle();
   }

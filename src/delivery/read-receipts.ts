@@ -13,7 +13,7 @@ export const READ_RECEIPT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 50
 
 /**
  * Marks inbound messages read (the blue ticks) without making the contact's step wait for it.
- * `settled()` lets a shutdown wait for the receipts still in flight.
+ * The runtime is not idle while one is in flight; `settled()` lets a shutdown wait for them.
  */
 export class ReadReceipts {
   private readonly inFlight = new Set<Promise<void>>();
@@ -24,6 +24,8 @@ export class ReadReceipts {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly events: RuntimeEvents,
+    /** Keeps the runtime from counting as idle while a receipt is in flight (returns the release). */
+    private readonly hold: () => () => void = () => () => {},
     private readonly policy: RetryPolicy = READ_RECEIPT_RETRY,
   ) {}
 
@@ -43,7 +45,11 @@ export class ReadReceipts {
       },
     );
     this.inFlight.add(receipt);
-    void receipt.finally(() => this.inFlight.delete(receipt));
+    const release = this.hold();
+    void receipt.finally(() => {
+      this.inFlight.delete(receipt);
+      release();
+    });
   }
 
   /** Resolves when every receipt sent so far has been delivered or dropped. */
