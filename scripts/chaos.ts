@@ -1,6 +1,6 @@
 /**
  * `npm run chaos [-- --quick] [--seed N] [--kills N] [--contacts N]`: the chaos test of the inbox
- * journal, the outbox and the store (see README "Reliability"). Exits 1 when a guarantee failed.
+ * journal, the outbox and the store (see docs/reliability.md). Exits 1 when a guarantee failed.
  * Debugging: CHAOS_OUTPUT=1 prints the bot's output and every failed POST, CHAOS_LOG_LEVEL=info
  * raises the bot's log level.
  */

@@ -90,7 +90,7 @@ const schema = z.object({
 
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
-/** Reads the configuration from environment variables (see the README's table). */
+/** Reads the configuration from environment variables (see docs/configuration.md). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = schema.safeParse(env);
   if (!result.success) {

@@ -34,7 +34,7 @@ export interface ChaosOptions {
 // delivery layer paces replies accordingly, so each contact writes fewer than 20 messages and the
 // load comes from many contacts. The quick mode runs a moderate load on a warmed-up process; the
 // long mode saturates the CPU and also kills during the first busy moments after a start, when
-// replies in flight wait longest to be read, so a kill repeats more of them (see README "Reliability").
+// replies in flight wait longest to be read, so a kill repeats more of them (see docs/reliability.md).
 export const QUICK: ChaosOptions = { contacts: 40, minMessages: 8, maxMessages: 18, kills: 6, killAfterMs: [800, 1600], pauseMs: [40, 120], duplicateRate: 0.15, seed: 1, maxDurationMs: 50_000 };
 export const LONG: ChaosOptions = { contacts: 400, minMessages: 10, maxMessages: 19, kills: 40, killAfterMs: [150, 2000], pauseMs: [5, 25], duplicateRate: 0.15, seed: 7, maxDurationMs: 280_000 };
 

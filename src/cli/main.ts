@@ -9,7 +9,7 @@ program.name('chartbot').description('WhatsApp bots where every conversation is 
 
 program
   .command('start')
-  .description('run the bot: a webhook server configured from environment variables (see README)')
+  .description('run the bot: a webhook server configured from environment variables (see docs/configuration.md)')
   .action(async () => {
     await startCommand();
   });

@@ -17,7 +17,7 @@ export async function startCommand(env: Record<string, string | undefined> = pro
   const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
-  // Gateway calls run on a worker thread: the main thread is the bot's bottleneck (README "Performance").
+  // Gateway calls run on a worker thread: the main thread is the bot's bottleneck (docs/performance.md).
   const providers = createProviderSelection(config, config.provider === 'console' && Object.keys(config.numbers).length === 0 ? undefined : createThreadedHttpClient());
   const provider = providers.fallback;
   const bot = await createBot({

@@ -62,7 +62,7 @@ function rebuiltError(error: NonNullable<AnswerMessage['error']>): Error {
  * An `HttpClient` whose HTTP work (undici, sockets, response parsing) runs on a worker thread. The
  * bot's main thread runs the webhooks, the machines and the store; on the benchmark it was busy
  * about 95% of the time while the machine's second core was half idle, and the two provider calls
- * per message were about a fifth of the main thread's work (README "Performance"). Same behaviour
+ * per message were about a fifth of the main thread's work (docs/performance.md). Same behaviour
  * and errors as `createHttpClient`; `chartbot start` uses it.
  */
 export function createThreadedHttpClient(options: HttpClientOptions = {}): HttpClient {

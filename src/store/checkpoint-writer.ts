@@ -62,7 +62,7 @@ parentPort.on('message', ({ id, batch, syncfs }) => {
 /**
  * Writes on a worker thread. A checkpoint rewrites up to thousands of files (1,250 by default), about
  * 40 µs of kernel time each: on the main thread that was 5% of the bot's CPU, in bursts between
- * messages that showed in the p99 latency at half load (README "Performance"). The worker starts on the
+ * messages that showed in the p99 latency at half load (docs/performance.md). The worker starts on the
  * first batch and does not keep the process alive while idle.
  */
 export function threadedCheckpointWriter(): CheckpointWriter {

@@ -20,13 +20,13 @@ export interface LowdbStoreOptions {
    * Default true: saves go to a write-ahead journal with group commit (one fdatasync for every save
    * made meanwhile), and contact files are rewritten in place at checkpoints. False: every save is
    * one fsync'd atomic file write (temp file + rename), simpler on disk but about 1 ms of kernel CPU
-   * per save on ext4 (README, Performance).
+   * per save on ext4 (docs/performance.md).
    */
   writeAhead?: boolean;
   /**
    * Journal segment size that triggers a checkpoint (contact files rewritten, made durable; default
    * 4 MiB). Smaller checkpoints flush less at once: a checkpoint's syncfs stalls the journal's
-   * fsyncs while it runs (README "Performance").
+   * fsyncs while it runs (docs/performance.md).
    */
   journalMaxBytes?: number;
   /**
@@ -196,7 +196,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       const { file, shard } = entry;
       // With the journal the file is written at a checkpoint, which waits for the folder: a save
       // does not. Preparing a folder lists it (to clean up interrupted writes), which at 100k
-      // contacts cost the first save into each folder 0.2 ms (README "Performance", persist cost).
+      // contacts cost the first save into each folder 0.2 ms (docs/performance.md, persist cost).
       if (!journal) await ensureShard(shard);
       else if (!shards.has(shard)) void ensureShard(shard).catch(() => {}); // a failure fails the checkpoint, which keeps the journal
       const fireAt = nextFireAt(record);

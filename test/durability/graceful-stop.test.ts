@@ -30,7 +30,7 @@ describe('graceful stop with the inbox journal', () => {
     const provider = slowProvider(500);
     const bot = await createBot({ flows, provider, dataDir, logger: silentLogger(), markRead: false });
     const { url } = await bot.listen(0);
-    // The same app mounted in the user's own server (as README "Embedding" allows) keeps receiving requests.
+    // The same app mounted in the user's own server (as docs/embedding.md allows) keeps receiving requests.
     const mounted = createServer(bot.app.callback()).listen(0, '127.0.0.1');
     await once(mounted, 'listening');
     cleanups.push(() => new Promise((r) => mounted.close(() => r())));

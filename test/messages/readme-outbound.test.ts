@@ -5,7 +5,7 @@ import { toFlow } from '../../src/conversation/load-flows.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { BUSINESS, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 
-describe('README: outbound message reference', () => {
+describe('docs/messages.md: building messages', () => {
   it('builds one message of every kind, in the Cloud API shape', () => {
     expect(Object.values(examples).map((m) => m.type)).toEqual([
       'text', 'text', 'image', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts',
@@ -25,7 +25,7 @@ describe('README: outbound message reference', () => {
   });
 });
 
-describe('README: order updates flow with the proactive API', () => {
+describe('docs/messages.md: order updates flow with the proactive API', () => {
   let t: BotUnderTest | undefined;
   afterEach(async () => {
     await t?.cleanup();

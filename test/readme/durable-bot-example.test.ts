@@ -6,7 +6,7 @@ import { durableBot } from './durable-bot-example.ts';
 import { startMockProvider } from '../helpers/mock-provider.ts';
 import { envelope, postSimultaneously, textMessage } from '../helpers/webhooks.ts';
 
-describe('README "Reliability" example', () => {
+describe('docs/reliability.md: inbox journal example', () => {
   it('acknowledges concurrent batches once they are fsync\'d and processes them from the journal', async () => {
     const mock = await startMockProvider();
     const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-readme-durable-'));

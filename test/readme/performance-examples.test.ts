@@ -13,7 +13,7 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('README performance section', () => {
+describe('docs/performance.md: store options and threaded gateway calls', () => {
   it('the store example keeps an acknowledged save even when the process dies before any checkpoint', async () => {
     dir = await mkdtemp(join(tmpdir(), 'chartbot-readme-store-'));
     const store = await openStore(dir);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { docPages, exampleBlocks } from './doc-pages.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import greeter from './greeter-flow.ts';
 import { main } from './embed-example.ts';
@@ -10,14 +11,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Every README code block preceded by `<!-- example: path -->` must be that file, verbatim. */
-describe('README examples', () => {
-  it('are the files the tests below run', async () => {
-    const readme = await readFile('README.md', 'utf8');
-    const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
-    expect(blocks.length).toBeGreaterThanOrEqual(2);
-    for (const [, path, code] of blocks) {
-      expect(code, `README block for ${path} differs from the file`).toBe(await readFile(path!, 'utf8'));
+/** Every code block of the guide (README.md, docs/*.md) preceded by `<!-- example: path -->` must be that file, verbatim. */
+describe('README and docs examples', () => {
+  it('are the files the tests run, verbatim, on every page', async () => {
+    const pages = docPages();
+    const blocks = pages.flatMap((page) => exampleBlocks(page.text).map((block) => ({ ...block, page: page.path })));
+    expect(blocks.filter((b) => b.page === 'README.md').length).toBeGreaterThanOrEqual(3);
+    expect(new Set(blocks.map((b) => b.page)).size).toBeGreaterThanOrEqual(6);
+    for (const { page, file, body } of blocks) {
+      expect(body, `${page}: the block for ${file} differs from the file`).toBe(await readFile(file, 'utf8'));
+    }
+  });
+
+  it('an example comment must sit right above a fenced block', () => {
+    for (const page of docPages()) {
+      const comments = page.text.match(/<!-- example: /g)?.length ?? 0;
+      expect(exampleBlocks(page.text).length, `${page.path}: an <!-- example: … --> not followed by a fenced block`).toBe(comments);
     }
   });
 

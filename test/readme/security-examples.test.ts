@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const texts = (to: string) => textsSentTo(t.mock, to);
 
-describe('README: calling a service from a flow', () => {
+describe('docs/writing-flows.md: calling a service from a flow', () => {
   it('the service answer is replied within the same step', async () => {
     await postWebhook(t.url, envelope({ messages: [textMessage('4916000001', '42')] }));
     await waitUntil(() => texts('4916000001').length === 1, 'the order status reply');

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
+import { docPage } from './doc-pages.ts';
 
 /**
- * The "Testing your bot" section shows files, command output and a chat session; each must be what
- * the code really does. (```ts examples are checked by readme-examples.test.ts.)
+ * docs/testing.md shows files, command output and a chat session; each must be what the code really
+ * does. (Every example block is also checked by readme-examples.test.ts.)
  */
-const readme = await readFile('README.md', 'utf8');
-const section = readme.slice(readme.indexOf('<!-- TESTING:START -->'), readme.indexOf('<!-- TESTING:END -->'));
+const section = docPage('docs/testing.md');
 const blocks = (marker: string) => [...section.matchAll(new RegExp(`<!-- ${marker}: (.+?) -->\\n\`\`\`(\\w+)\\n([\\s\\S]*?)\`\`\``, 'g'))];
 
-describe('README "Testing your bot"', () => {
+describe('docs/testing.md', () => {
   it('shows transcript files verbatim', async () => {
     const files = blocks('example').filter(([, , lang]) => lang !== 'ts');
     expect(files.length).toBeGreaterThanOrEqual(1);
-    for (const [, path, , body] of files) expect(body, `README block for ${path}`).toBe(await readFile(path!, 'utf8'));
+    for (const [, path, , body] of files) expect(body, `docs/testing.md block for ${path}`).toBe(await readFile(path!, 'utf8'));
   });
 
   it('shows what `chartbot test --coverage` and `chartbot graph` print', async () => {
