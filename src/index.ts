@@ -75,3 +75,8 @@ export type { LoggerOptions } from './logger.ts';
 export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
 export { DurableInbox } from './durability/durable-inbox.ts';
 export type { OutboxEntry } from './store/contact-record.ts';
+export { checkTemplateSend, describeProblem, type TemplateProblem } from './templates/check-template-send.ts';
+export { TemplateCatalog, TemplateMismatchError, type TemplateCatalogOptions } from './templates/template-catalog.ts';
+export { fetchMessageTemplates, type TemplateListSource } from './templates/fetch-templates.ts';
+export { parseMessageTemplate, describeParameters, placeholders, type MessageTemplate, type TemplateDefinitionComponent, type TemplateDefinitionButton } from './templates/message-template.ts';
+export type { TemplateUpdate } from './messages/parse-webhook.ts';

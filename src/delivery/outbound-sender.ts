@@ -1,6 +1,8 @@
 import type { Clock } from '../conversation/clock.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { Provider, SendRequest, SendResult } from '../providers/provider.ts';
+import type { OutboundMessage } from '../messages/outbound.ts';
+import { ProviderError, type Provider, type SendRequest, type SendResult } from '../providers/provider.ts';
+import { needsFlowToken } from '../flows-endpoint/flow-token-placeholder.ts';
 import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
 import { ThroughputLimiter, type ThroughputLimits } from './throughput-limiter.ts';
 import { isWindowOpen, needsOpenWindow, windowClosedError } from './window.ts';
@@ -11,6 +13,16 @@ export interface DeliveryOptions {
   limits?: ThroughputLimits;
   /** Refuse free-form sends outside the 24-hour window locally (default true). */
   enforceWindow?: boolean;
+  /**
+   * Checks every template send against the business's templates before the HTTP call
+   * (`TemplateCatalog`, the `templates` option of createBot); a mismatch throws a ProviderError.
+   */
+  templates?: { check(message: OutboundMessage): Promise<void> };
+  /**
+   * Stamps the signed `flow_token` into Flow invitations built with `endpoint: true` (the Flows data
+   * endpoint's token issuer); without it such an invitation is refused.
+   */
+  flowTokens?: { stamp(message: OutboundMessage, businessNumberId: string, to: string): OutboundMessage };
 }
 
 export interface OutboundSendRequest extends SendRequest {
@@ -19,8 +31,8 @@ export interface OutboundSendRequest extends SendRequest {
 }
 
 /**
- * The one path every outbound message takes: 24-hour window check (refused locally, no HTTP call),
- * then the throughput limiter, then the provider with retries. Callers send one contact's messages
+ * The one path every outbound message takes: 24-hour window check and template check (both refused
+ * locally, no HTTP call), Flow tokens stamped, then the throughput limiter, then the provider with retries. Callers send one contact's messages
  * one after another, so retries never reorder them.
  */
 export class OutboundSender {
@@ -42,6 +54,18 @@ export class OutboundSender {
     const { lastInboundAt, ...send } = request;
     if (this.options.enforceWindow !== false && needsOpenWindow(send.message) && !isWindowOpen(lastInboundAt, this.clock.now())) {
       throw windowClosedError(provider.name, send.message);
+    }
+    if (this.options.templates) await this.options.templates.check(send.message);
+    if (needsFlowToken(send.message)) {
+      if (!this.options.flowTokens) {
+        throw new ProviderError('flow invitation with endpoint: true, but the Flows endpoint is not configured', {
+          provider: provider.name,
+          code: 0,
+          title: 'flowInvitation({ endpoint: true }) needs the Flows data endpoint: set WHATSAPP_FLOWS_PRIVATE_KEY (or createBot({ flowsEndpoint }))',
+          retryable: false,
+        });
+      }
+      send.message = this.options.flowTokens.stamp(send.message, send.businessNumberId, send.to);
     }
     return withRetry(
       async () => {

@@ -16,6 +16,7 @@ import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { join } from 'node:path';
+import { TemplateCatalog, type TemplateCatalogOptions } from '../templates/template-catalog.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
@@ -45,11 +46,19 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   storeWriteAhead?: boolean;
   /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
+  /**
+   * Check every template send against the business account's templates before sending it
+   * (`CHARTBOT_TEMPLATE_CHECK=true`): where to read them (`wabaId` + `token`, or `load`), or a
+   * catalog you built. A mismatch fails the send with `bot.failed`, without an HTTP call.
+   */
+  templates?: TemplateCatalogOptions | TemplateCatalog;
 }
 
 export interface Bot {
   app: Koa;
   runtime: Runtime;
+  /** The template check's catalog, when `templates` is set. */
+  templates?: TemplateCatalog;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
   /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
@@ -79,9 +88,19 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
   const journaled = options.journal ?? options.store === undefined;
   const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
-  const runtime = new Runtime({ ...options, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
+  const templates =
+    options.templates === undefined ? undefined : options.templates instanceof TemplateCatalog ? options.templates : new TemplateCatalog({ logger, ...options.templates });
+  const delivery = { ...options.delivery, ...(templates ? { templates } : {}) };
+  const runtime = new Runtime({ ...options, delivery, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
-  const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
+  const inbox = journaled === false ? undefined : await openInbox((parsed) => runtime.dispatch(parsed), logger, options.dataDir ?? './data', journaled);
+  // Template status webhooks are not conversation events (the inbox journal skips them): they only
+  // tell the template check to refetch, as soon as they arrive.
+  const noteTemplateUpdates = (parsed: ParsedWebhook): void => {
+    if (!parsed.templateUpdates?.length || !templates) return;
+    logger.info({ updates: parsed.templateUpdates }, 'message templates changed: the template check refetches them');
+    templates.invalidate();
+  };
 
   let accepting = true;
   let server: Server | undefined;
@@ -104,8 +123,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ctx.body = { status: ready ? 'ok' : 'stopping', flows: runtime.registry.flows.map((f) => f.name), backlog: runtime.backlog };
   });
   const webhook = webhookRouter({
-    onWebhook: (parsed) => runtime.dispatch(parsed),
-    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => inbox.accept(raw, parsed) } : {}),
+    onWebhook: (parsed) => (noteTemplateUpdates(parsed), runtime.dispatch(parsed)),
+    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => (noteTemplateUpdates(parsed), inbox.accept(raw, parsed)) } : {}),
     logger,
     appSecret: options.appSecret,
     dialog360Secret: options.dialog360Secret,
@@ -126,6 +145,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     app,
     runtime,
     ...(inbox ? { inbox } : {}),
+    ...(templates ? { templates } : {}),
     async listen(port = 0, host = '127.0.0.1') {
       server = app.listen(port, host);
       await once(server, 'listening');
@@ -143,16 +163,18 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await runtime.close();
       await inbox?.close();
       sentLog?.close();
+      // A catalog passed in is the caller's to close.
+      if (templates && !(options.templates instanceof TemplateCatalog)) await templates.close();
     },
   };
 }
 
 /** Opens the inbox journal under `dataDir` and queues what it held unprocessed. */
-async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | JournalSettings): Promise<DurableInbox> {
+async function openInbox(dispatch: (parsed: ParsedWebhook) => Promise<void>, logger: Logger, dataDir: string, settings: true | JournalSettings): Promise<DurableInbox> {
   const { inbox, pending } = await DurableInbox.open({
     dir: join(dataDir, 'inbox'),
     ...(settings === true ? {} : settings),
-    process: (parsed) => runtime.dispatch(parsed),
+    process: dispatch,
     logger,
   });
   inbox.replay(pending);
