@@ -80,3 +80,9 @@ export { TemplateCatalog, TemplateMismatchError, type TemplateCatalogOptions } f
 export { fetchMessageTemplates, type TemplateListSource } from './templates/fetch-templates.ts';
 export { parseMessageTemplate, describeParameters, placeholders, type MessageTemplate, type TemplateDefinitionComponent, type TemplateDefinitionButton } from './templates/message-template.ts';
 export type { TemplateUpdate } from './messages/parse-webhook.ts';
+export { screen, closeFlow, type FlowScreen, type FlowClose, type FlowAnswer } from './conversation/screen.ts';
+export { FlowsEndpoint, type FlowsEndpointOptions } from './flows-endpoint/flows-endpoint.ts';
+export { FlowTokenIssuer, FlowTokenError, flowTokenKey, flowTokenTag, DEFAULT_FLOW_TOKEN_TTL_MS, type FlowTokenClaims } from './flows-endpoint/flow-token.ts';
+export { decryptFlowRequest, encryptFlowResponse, flipIv, loadFlowsPrivateKey, FlowDecryptError, type EncryptedFlowRequest, type DecryptedFlowRequest } from './flows-endpoint/flow-crypto.ts';
+export { exchangeWithContact, type ExchangeOutcome } from './flows-endpoint/flow-exchange.ts';
+export { FLOW_TOKEN_PLACEHOLDER } from './messages/builders.ts';

@@ -35,6 +35,9 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     verifyToken: config.verifyToken,
     markRead: config.markRead,
     storeWriteAhead: config.storeWriteAhead,
+    ...(config.flowsPrivateKey
+      ? { flowsEndpoint: { privateKey: config.flowsPrivateKey, ...(config.flowsPrivateKeyPassphrase ? { passphrase: config.flowsPrivateKeyPassphrase } : {}) } }
+      : {}),
     ...(config.templateCheck && config.businessAccountId && config.token
       ? { templates: { wabaId: config.businessAccountId, token: config.token, baseUrl: config.apiUrl } }
       : {}),

@@ -92,6 +92,7 @@ export class Runtime {
   private readonly outboundHistory: number;
   private readonly inspector: ((event: InspectionEvent) => void) | undefined;
   private readonly replyListeners = new Set<(reply: SentReply) => void>();
+  private readonly stepListeners = new Set<(key: string, event: EventObject, result: StepResult) => void>();
   private readonly sender: OutboundSender;
   private readonly sentLog: SentLog | undefined;
   private closed = false;
@@ -174,6 +175,12 @@ export class Runtime {
   onReply(listener: (reply: SentReply) => void): () => void {
     this.replyListeners.add(listener);
     return () => this.replyListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every step's result once it is saved (the Flows endpoint reads `screens`). Returns an unsubscribe function. */
+  onStep(listener: (key: string, event: EventObject, result: StepResult) => void): () => void {
+    this.stepListeners.add(listener);
+    return () => this.stepListeners.delete(listener);
   }
 
   /** Resolves when no contact has queued or running work. */
@@ -420,6 +427,7 @@ export class Runtime {
       record.updatedAt = now;
       await this.store.save(record);
       this.scheduler.set(record.key, nextFireAt(record));
+      for (const listener of this.stepListeners) listener(record.key, event, result);
       return record;
     }
     record.flow = flow.name;
@@ -430,6 +438,7 @@ export class Runtime {
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
     await this.store.save(record);
     this.scheduler.set(record.key, nextFireAt(record));
+    for (const listener of this.stepListeners) listener(record.key, event, result);
     await this.deliverOutbox(record);
     return record;
   }

@@ -17,6 +17,10 @@ import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { join } from 'node:path';
 import { TemplateCatalog, type TemplateCatalogOptions } from '../templates/template-catalog.ts';
+import { FlowsEndpoint, type FlowsEndpointOptions } from '../flows-endpoint/flows-endpoint.ts';
+import { loadFlowsPrivateKey } from '../flows-endpoint/flow-crypto.ts';
+import { flowTokenKey, FlowTokenIssuer } from '../flows-endpoint/flow-token.ts';
+import { systemClock } from '../conversation/clock.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
@@ -52,6 +56,12 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
    * catalog you built. A mismatch fails the send with `bot.failed`, without an HTTP call.
    */
   templates?: TemplateCatalogOptions | TemplateCatalog;
+  /**
+   * Serve the WhatsApp Flows data endpoint (`POST /flows/endpoint`) with this key pair's private key
+   * (WHATSAPP_FLOWS_PRIVATE_KEY): Flow requests reach the contact's machine as `flow.exchange`.
+   * Requests must carry a valid X-Hub-Signature-256 when `appSecret` is set.
+   */
+  flowsEndpoint?: FlowsEndpointOptions;
 }
 
 export interface Bot {
@@ -59,6 +69,8 @@ export interface Bot {
   runtime: Runtime;
   /** The template check's catalog, when `templates` is set. */
   templates?: TemplateCatalog;
+  /** The Flows data endpoint, when `flowsEndpoint` is set (its token issuer, for tests and tools). */
+  flows?: FlowsEndpoint;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
   /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
@@ -90,7 +102,14 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
   const templates =
     options.templates === undefined ? undefined : options.templates instanceof TemplateCatalog ? options.templates : new TemplateCatalog({ logger, ...options.templates });
-  const delivery = { ...options.delivery, ...(templates ? { templates } : {}) };
+  const clock = options.clock ?? systemClock;
+  const flowsKey = options.flowsEndpoint
+    ? typeof options.flowsEndpoint.privateKey === 'string'
+      ? loadFlowsPrivateKey(options.flowsEndpoint.privateKey, options.flowsEndpoint.passphrase)
+      : options.flowsEndpoint.privateKey
+    : undefined;
+  const flowTokens = flowsKey ? new FlowTokenIssuer(flowTokenKey(flowsKey), () => clock.now(), options.flowsEndpoint?.tokenTtlMs) : undefined;
+  const delivery = { ...options.delivery, ...(templates ? { templates } : {}), ...(flowTokens ? { flowTokens } : {}) };
   const runtime = new Runtime({ ...options, delivery, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
   const inbox = journaled === false ? undefined : await openInbox((parsed) => runtime.dispatch(parsed), logger, options.dataDir ?? './data', journaled);
@@ -134,6 +153,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     accepting: () => accepting,
   });
   app.use(health.routes()).use(webhook.routes()).use(webhook.allowedMethods());
+  const flows =
+    options.flowsEndpoint && flowsKey && flowTokens
+      ? new FlowsEndpoint(runtime, { ...options.flowsEndpoint, privateKey: flowsKey }, logger, options.appSecret, clock, flowTokens)
+      : undefined;
+  if (flows) {
+    if (!options.appSecret) logger.warn('SECURITY: the Flows endpoint runs without WHATSAPP_APP_SECRET: request signatures are not checked (flow tokens are still signed)');
+    const routes = flows.routes(() => accepting && !runtime.isClosed);
+    app.use(routes.routes()).use(routes.allowedMethods());
+  }
   if (options.apiToken) {
     const api = proactiveRouter(runtime, options.apiToken);
     app.use(api.routes()).use(api.allowedMethods());
@@ -146,6 +174,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runtime,
     ...(inbox ? { inbox } : {}),
     ...(templates ? { templates } : {}),
+    ...(flows ? { flows } : {}),
     async listen(port = 0, host = '127.0.0.1') {
       server = app.listen(port, host);
       await once(server, 'listening');
