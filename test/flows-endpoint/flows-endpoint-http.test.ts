@@ -155,3 +155,17 @@ describe('POST /flows/endpoint (real HTTP, requests built as Meta documents them
     expect(((await res.json()) as { error: string }).error).toMatch(/encrypted_flow_data/);
   });
 });
+
+it('an endpoint invitation from a bot without the Flows endpoint fails with a message saying what to set', async () => {
+  const t = await startBotUnderTest({ flows: [addressFlow] });
+  try {
+    const failures: string[] = [];
+    t.bot.runtime.onReply((sent) => sent.error && failures.push(sent.error.title));
+    await postWebhook(t.url, envelope({ messages: [textMessage(ADA, 'form')] }));
+    await waitUntil(() => failures.length === 1, 'the refused invitation');
+    expect(failures[0]).toMatch(/needs the Flows data endpoint: set WHATSAPP_FLOWS_PRIVATE_KEY/);
+    expect(t.mock.sends().filter((s) => s.method === 'POST' && s.body.type === 'interactive')).toEqual([]);
+  } finally {
+    await t.cleanup();
+  }
+});
