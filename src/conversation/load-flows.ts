@@ -41,8 +41,8 @@ export async function loadFlowFile(file: string): Promise<Flow> {
   return toFlow(module.default, path);
 }
 
-/** Loads every `.ts`/`.js` flow file of a folder (files starting with `_` or ending in `.test.ts` are skipped). */
-export async function loadFlows(dir: string): Promise<Flow[]> {
+/** The flow files of a folder, sorted (files starting with `_` or ending in `.test.ts` are skipped). */
+export async function flowFilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -53,5 +53,10 @@ export async function loadFlows(dir: string): Promise<Flow[]> {
     .filter((n) => FLOW_EXTENSIONS.has(extname(n)) && !n.startsWith('_') && !/\.(test|spec)\.|\.d\.ts$/.test(n))
     .sort();
   if (files.length === 0) throw new FlowConfigError(`no flow files (.ts or .js) in ${resolve(dir)}`);
-  return Promise.all(files.map((n) => loadFlowFile(join(dir, n))));
+  return files.map((n) => join(dir, n));
+}
+
+/** Loads every `.ts`/`.js` flow file of a folder (files starting with `_` or ending in `.test.ts` are skipped). */
+export async function loadFlows(dir: string): Promise<Flow[]> {
+  return Promise.all((await flowFilesIn(dir)).map((file) => loadFlowFile(file)));
 }

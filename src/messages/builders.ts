@@ -9,21 +9,13 @@ import type {
   MediaSource,
   OutboundMessage,
 } from './outbound.ts';
+import { MessageLimitError } from './message-limit-error.ts';
+import { deferrable } from './limit-deferral.ts';
 
-/**
- * A message that WhatsApp would reject, caught while building it. The message names the field, the
- * limit and the offending value, so a flow author finds the mistake in a test.
- */
-export class MessageLimitError extends Error {
-  override readonly name = 'MessageLimitError';
-  constructor(
-    readonly field: string,
-    readonly limit: string,
-    readonly value: unknown,
-  ) {
-    super(`${field}: ${limit} (got ${JSON.stringify(value)})`);
-  }
-}
+/** What a builder returns instead of throwing while `chartbot lint` loads a flow (see limit-deferral.ts). */
+const standIn = (): OutboundMessage => ({ type: 'text', text: { body: '' } });
+
+export { MessageLimitError };
 
 function maxLength(field: string, value: string, max: number, min = 1): string {
   const length = [...value].length;
@@ -61,11 +53,11 @@ function decorate(
 }
 
 /** A text message (body ≤ 4096 characters). */
-export function text(body: string, options?: CommonOptions & { previewUrl?: boolean }): OutboundMessage {
+export const text = deferrable(function text(body: string, options?: CommonOptions & { previewUrl?: boolean }): OutboundMessage {
   const message: OutboundMessage = { type: 'text', text: { body: maxLength('text.body', body, 4096) } };
   if (options?.previewUrl) message.text.preview_url = true;
   return withCommon(message, options);
-}
+}, standIn);
 
 export interface ButtonSpec {
   id: string;
@@ -73,7 +65,7 @@ export interface ButtonSpec {
 }
 
 /** Up to three reply buttons (title ≤ 20 characters, ids unique). Taps arrive as `user.button`. */
-export function buttons(body: string, choices: ButtonSpec[], options?: InteractiveOptions): OutboundMessage {
+export const buttons = deferrable(function buttons(body: string, choices: ButtonSpec[], options?: InteractiveOptions): OutboundMessage {
   if (choices.length < 1 || choices.length > 3) throw new MessageLimitError('buttons', 'must have 1-3 buttons', choices.length);
   const ids = new Set<string>();
   const titles = new Set<string>();
@@ -93,10 +85,10 @@ export function buttons(body: string, choices: ButtonSpec[], options?: Interacti
   };
   decorate(interactive, options);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 /** A list message: a button that opens up to 10 rows in total. Picks arrive as `user.list`. */
-export function list(body: string, buttonLabel: string, sections: ListSection[], options?: InteractiveOptions): OutboundMessage {
+export const list = deferrable(function list(body: string, buttonLabel: string, sections: ListSection[], options?: InteractiveOptions): OutboundMessage {
   const rows = sections.flatMap((s) => s.rows);
   if (sections.length < 1 || sections.length > 10) throw new MessageLimitError('sections', 'must have 1-10 sections', sections.length);
   if (rows.length < 1 || rows.length > 10) throw new MessageLimitError('rows', 'must have 1-10 rows in total', rows.length);
@@ -119,7 +111,7 @@ export function list(body: string, buttonLabel: string, sections: ListSection[],
   };
   decorate(interactive, options);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 export interface FlowInvitationSpec extends InteractiveOptions {
   body: string;
@@ -136,7 +128,7 @@ export interface FlowInvitationSpec extends InteractiveOptions {
 }
 
 /** Invites the user to fill in a WhatsApp Flow; the submission arrives as `user.flow`. */
-export function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
+export const flowInvitation = deferrable(function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
   if (!spec.flowId && !spec.flowName) throw new MessageLimitError('flowId', 'flowId or flowName is required', undefined);
   if (spec.flowId && spec.flowName) throw new MessageLimitError('flowName', 'give flowId or flowName, not both', spec.flowName);
   // WhatsApp refuses emoji in the flow's call-to-action label.
@@ -160,7 +152,7 @@ export function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
   };
   decorate(interactive, spec);
   return withCommon({ type: 'interactive', interactive }, spec);
-}
+}, standIn);
 
 function mediaSource(field: string, source: string | MediaSource): MediaSource {
   if (typeof source !== 'string') return source;
@@ -169,14 +161,14 @@ function mediaSource(field: string, source: string | MediaSource): MediaSource {
 }
 
 /** An image by public URL or uploaded media id. */
-export function image(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
+export const image = deferrable(function image(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
   const media: MediaSource & { caption?: string } = { ...mediaSource('image', source) };
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, 1024);
   return withCommon({ type: 'image', image: media }, options);
-}
+}, standIn);
 
 /** A document by public URL or uploaded media id. */
-export function document(
+export const document = deferrable(function document(
   source: string | MediaSource,
   options?: CommonOptions & { caption?: string; filename?: string },
 ): OutboundMessage {
@@ -184,27 +176,27 @@ export function document(
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, 1024);
   if (options?.filename !== undefined) media.filename = options.filename;
   return withCommon({ type: 'document', document: media }, options);
-}
+}, standIn);
 
 /** A video by public URL or uploaded media id (caption ≤ 1024 characters). */
-export function video(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
+export const video = deferrable(function video(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
   const media: MediaSource & { caption?: string } = { ...mediaSource('video', source) };
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, 1024);
   return withCommon({ type: 'video', video: media }, options);
-}
+}, standIn);
 
 /** An audio file or voice note by public URL or media id (no caption: WhatsApp has none for audio). */
-export function audio(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+export const audio = deferrable(function audio(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
   return withCommon({ type: 'audio', audio: { ...mediaSource('audio', source) } }, options);
-}
+}, standIn);
 
 /** A sticker (WebP) by public URL or media id. */
-export function sticker(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+export const sticker = deferrable(function sticker(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
   return withCommon({ type: 'sticker', sticker: { ...mediaSource('sticker', source) } }, options);
-}
+}, standIn);
 
 /** A location pin. Latitude −90…90, longitude −180…180. */
-export function location(
+export const location = deferrable(function location(
   latitude: number,
   longitude: number,
   options?: CommonOptions & { name?: string; address?: string },
@@ -215,7 +207,7 @@ export function location(
   if (options?.name !== undefined) loc.name = options.name;
   if (options?.address !== undefined) loc.address = options.address;
   return withCommon({ type: 'location', location: loc }, options);
-}
+}, standIn);
 
 /** One contact card: `name.formatted_name` is required by WhatsApp. */
 export interface ContactCard {
@@ -228,27 +220,27 @@ export interface ContactCard {
 }
 
 /** One or more contact cards. */
-export function contacts(cards: ContactCard[], options?: CommonOptions): OutboundMessage {
+export const contacts = deferrable(function contacts(cards: ContactCard[], options?: CommonOptions): OutboundMessage {
   if (cards.length < 1) throw new MessageLimitError('contacts', 'must have at least 1 contact', cards.length);
   cards.forEach((card, i) => maxLength(`contacts[${i}].name.formatted_name`, card.name?.formatted_name ?? '', 1000));
   return withCommon({ type: 'contacts', contacts: cards.map((c) => ({ ...c }) as Record<string, unknown>) }, options);
-}
+}, standIn);
 
 /** Reacts to a message with one emoji. */
-export function reaction(messageId: string, emoji: string): OutboundMessage {
+export const reaction = deferrable(function reaction(messageId: string, emoji: string): OutboundMessage {
   maxLength('reaction.message_id', messageId, 256);
   if ([...new Intl.Segmenter().segment(emoji)].length !== 1) throw new MessageLimitError('reaction.emoji', 'must be exactly one emoji', emoji);
   return { type: 'reaction', reaction: { message_id: messageId, emoji } };
-}
+}, standIn);
 
 /** Removes our reaction from a message (WhatsApp: the same request with an empty emoji). */
-export function removeReaction(messageId: string): OutboundMessage {
+export const removeReaction = deferrable(function removeReaction(messageId: string): OutboundMessage {
   maxLength('reaction.message_id', messageId, 256);
   return { type: 'reaction', reaction: { message_id: messageId, emoji: '' } };
-}
+}, standIn);
 
 /** A message with one button that opens a URL (label ≤ 20 characters, http(s) URL). */
-export function ctaUrl(body: string, label: string, url: string, options?: InteractiveOptions): OutboundMessage {
+export const ctaUrl = deferrable(function ctaUrl(body: string, label: string, url: string, options?: InteractiveOptions): OutboundMessage {
   if (!/^https?:\/\/\S+$/.test(url)) throw new MessageLimitError('url', 'must be an http(s) URL', url);
   const interactive: CtaUrlInteractive = {
     type: 'cta_url',
@@ -257,14 +249,14 @@ export function ctaUrl(body: string, label: string, url: string, options?: Inter
   };
   decorate(interactive, options);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 /** Asks the user to share their location (a "Send location" button); it arrives as `user.location`. */
-export function locationRequest(body: string, options?: CommonOptions): OutboundMessage {
+export const locationRequest = deferrable(function locationRequest(body: string, options?: CommonOptions): OutboundMessage {
   const interactive: LocationRequestInteractive = {
     type: 'location_request_message',
     body: { text: maxLength('body', body, 1024) },
     action: { name: 'send_location' },
   };
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
