@@ -26,13 +26,17 @@ export function displayPath(path: string, cwd = process.cwd()): string {
  */
 export async function lintFlowFile(file: string, cwd = process.cwd()): Promise<LintedFile> {
   const shown = displayPath(file, cwd);
+  const fail = (message: string): LintedFile => ({
+    file: shown,
+    findings: [{ file: shown, flow: basename(file, extname(file)), state: '', rule: 'load-error', severity: 'error', message }],
+  });
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return fail(`${file}: no such flow file`);
   try {
     const { value: flow, errors } = await collectLimitErrors(() => loadFlowFile(file));
     const findings = lintMachine(flow.machine, { deferredLimitErrors: errors }).map((finding) => ({ file: shown, flow: flow.name, ...finding }));
     return { file: shown, flow, findings };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { file: shown, findings: [{ file: shown, flow: basename(file, extname(file)), state: '', rule: 'load-error', severity: 'error', message }] };
+    return fail(error instanceof Error ? error.message : String(error));
   }
 }
 

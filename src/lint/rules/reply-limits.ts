@@ -3,6 +3,13 @@ import type { LintRule, RuleReport } from '../rule.ts';
 import { actionSitesOf, repliesIn } from '../machine-walk.ts';
 import { limitErrorsOf } from '../static-replies.ts';
 
+/** The builders' wording (field: limit (got value)), with a long value cut short for a one-line report. */
+function describe(error: MessageLimitError): string {
+  const value = JSON.stringify(error.value) ?? String(error.value);
+  const shown = value.length > 60 ? `${value.slice(0, 40)}…" (${[...String(error.value)].length} characters)` : value;
+  return `${error.field}: ${error.limit} (got ${shown})`;
+}
+
 /**
  * `reply-limits`: a static reply (a literal, or a builder called with literals) that breaks
  * WhatsApp's limits, worded as the builders word it at run time (field, limit, value). A builder
@@ -20,13 +27,13 @@ export const replyLimits: LintRule = {
           if (info.computed) continue;
           for (const error of limitErrorsOf(info.content)) {
             placed.add(error);
-            reports.push({ node, message: `reply in ${site.where}: ${error.message}` });
+            reports.push({ node, message: `reply in ${site.where}: ${describe(error)}` });
           }
         }
       }
     }
     for (const error of deferredLimitErrors) {
-      if (!placed.has(error)) reports.push({ node: machine.root, message: `a message built when the flow file loads: ${error.message}` });
+      if (!placed.has(error)) reports.push({ node: machine.root, message: `a message built when the flow file loads: ${describe(error)}` });
     }
     return reports;
   },
