@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { isFlowDefinition, type Flow } from './define-flow.ts';
+import { checkVersioning, isFlowDefinition, type Flow } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
 
 const FLOW_EXTENSIONS = new Set(['.ts', '.js', '.mts', '.mjs']);
@@ -16,10 +16,13 @@ export function toFlow(exported: unknown, file: string): Flow {
   const fallbackName = basename(file, extname(file));
   if (isMachine(exported)) return { name: fallbackName, machine: exported, file };
   if (isFlowDefinition(exported) && isMachine(exported.machine)) {
+    checkVersioning(exported, file);
     const flow: Flow = { name: exported.name ?? fallbackName, machine: exported.machine, file };
     if (exported.description !== undefined) flow.description = exported.description;
     if (exported.numbers !== undefined) flow.numbers = exported.numbers;
     if (exported.default !== undefined) flow.default = exported.default;
+    if (exported.version !== undefined) flow.version = exported.version;
+    if (exported.migrate !== undefined) flow.migrate = exported.migrate;
     return flow;
   }
   throw new FlowConfigError(

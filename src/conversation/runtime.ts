@@ -16,6 +16,7 @@ import { runStepAwaitingServices } from './awaited-step.ts';
 import { memoryParkedStore, type ParkedMessage, type ParkedStore } from '../isolation/parked-store.ts';
 import { describeError, parkedEntry, type RetryOutcome } from '../isolation/parking.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
+import { ConversationMigrator } from './conversation-migrator.ts';
 import { OutboundSender, type DeliveryOptions } from '../delivery/outbound-sender.ts';
 import { isWindowOpen } from '../delivery/window.ts';
 import { withWindowInfo } from '../delivery/window-guard.ts';
@@ -97,6 +98,8 @@ export class Runtime {
   private closed = false;
   readonly parked: ParkedStore;
   private readonly stepLimits: { microstepBudget?: number; serviceTimeoutMs?: number };
+  /** Saved conversations of older flow versions: migrated before their next step; counts of migrations and restarts. */
+  readonly migrations = new ConversationMigrator();
 
   constructor(options: RuntimeOptions) {
     this.registry = Array.isArray(options.flows)
@@ -397,6 +400,7 @@ export class Runtime {
       delete record.snapshot;
       record.timers = [];
     }
+    event = this.migrations.upgrade(record, flow, event, this.logger);
     const input = { contact, businessNumberId: record.businessNumberId };
     const observer = this.inspector;
     const inspecting = (windowInspect: (e: InspectionEvent) => void) =>
@@ -407,6 +411,7 @@ export class Runtime {
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       this.logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
+      this.migrations.restarted(flow.name);
       result = await withWindowInfo(window, (windowInspect) => runStepAwaitingServices({ machine: flow.machine, snapshot: undefined, timers: [], event, input, now, inspect: inspecting(windowInspect), ...limits }, limits.serviceTimeoutMs));
     }
     if (!result.ok) {
