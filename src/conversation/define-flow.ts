@@ -38,7 +38,8 @@ export interface FlowDefinition<TMachine extends AnyStateMachine = AnyStateMachi
    * into version n + 1 (1→2→3, step by step, when a conversation is next loaded). A version with no
    * entry needs no change. See `renameState`, `moveState`, `defaultContext`.
    */
-  migrate?: FlowMigrations<V>;
+  // NoInfer: the version alone decides V; the migrations are then checked (and typed) against it.
+  migrate?: NoInfer<FlowMigrations<V>>;
 }
 
 /** A flow definition as the runtime uses it. */
