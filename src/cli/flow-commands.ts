@@ -8,10 +8,14 @@ function count(value: string): number {
   return Number(value);
 }
 
+/** Usage mistakes exit 2, so that a pipeline can tell them from findings (exit 1), as ESLint does. */
+const usageExitsTwo = (error: { exitCode: number }): never => process.exit(error.exitCode === 0 ? 0 : 2);
+
 /** The verbs that check flows before a deploy: `chartbot lint` and `chartbot migrate`. */
 export function registerFlowCommands(program: Command): void {
   program
     .command('lint')
+    .exitOverride(usageExitsTwo)
     .description('check flow files for conversation bugs (default: every flow in FLOWS_DIR or ./flows); exit 1 on errors')
     .argument('[files...]', 'flow files or folders')
     .addOption(new Option('--format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
@@ -22,6 +26,7 @@ export function registerFlowCommands(program: Command): void {
 
   program
     .command('migrate')
+    .exitOverride(usageExitsTwo)
     .description('what the current flows do with the saved conversations (migrate, fit, restart); run with the bot stopped')
     .option('--check', 'report only, change nothing; exit 1 when a conversation would restart')
     .option('--apply', 'save every conversation that migrates, migrated, and report the same table')

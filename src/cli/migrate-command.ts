@@ -16,14 +16,15 @@ export interface MigrateCommandOptions {
 const n = (value: number) => value.toLocaleString('en-US');
 
 function table(plan: MigrationPlan): string[] {
-  const header = ['flow', 'version', 'state', 'conversations', 'outcome', 'reason'];
+  const reasons = plan.rows.some((row) => row.reason !== undefined);
+  const header = ['flow', 'version', 'state', 'conversations', 'outcome', ...(reasons ? ['reason'] : [])];
   const rows = plan.rows.map((row) => [
     row.flow,
     row.from === row.to ? String(row.to) : `${row.from} → ${row.to}`,
     row.state,
     n(row.conversations),
     row.outcome,
-    row.reason ?? '',
+    ...(reasons ? [row.reason ?? ''] : []),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   return [header, ...rows].map((row) =>
