@@ -21,7 +21,7 @@ const holder = globalThis as Holder;
  * `MessageLimitError` becomes `standIn()` marked with the error.
  */
 export function deferrable<A extends unknown[], R extends object>(build: (...args: A) => R, standIn: () => R): (...args: A) => R {
-  return (...args: A): R => {
+  const wrapped = (...args: A): R => {
     try {
       return build(...args);
     } catch (error) {
@@ -31,6 +31,8 @@ export function deferrable<A extends unknown[], R extends object>(build: (...arg
       return Object.defineProperty(standIn(), CARRIES, { value: error, enumerable: false });
     }
   };
+  // Keeps `text`, `buttons`, … as the builders' names in stack traces.
+  return Object.defineProperty(wrapped, 'name', { value: build.name });
 }
 
 /** The error a stand-in carries, or undefined for a real message (or anything else). */
