@@ -1,3 +1,6 @@
+// Brings vitest's types into a program that imports nothing else from vitest (the compiled package),
+// so the augmentation below has a module to merge into; erased at runtime.
+import type {} from 'vitest';
 import type { ReplyExpectation } from './bot-message.ts';
 import { describeExpectation, matchesReply } from './bot-message.ts';
 import { ConversationAssertionError, indent } from './conversation-log.ts';

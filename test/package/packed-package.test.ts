@@ -1,0 +1,147 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/chartbot-process.ts';
+import { startMockProvider } from '../helpers/mock-provider.ts';
+import { tempDirForFile } from '../helpers/temp-dir.ts';
+import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+
+/**
+ * The package as a user gets it: `npm pack`, the tarball installed into a fresh project (its
+ * dependencies from the registry, or npm's cache when it has them), then used the way the guide
+ * says. The slow test of the suite (two installs); every step is bounded in time.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+const temp = tempDirForFile('chartbot-packed-');
+const repoVersion = async (name: string) => (JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Runs a command to completion; its output goes into the error when it fails. */
+async function sh(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { cwd, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NODE_ENV: '' } });
+    return stdout;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+let tarball: string;
+let packedFiles: string[];
+let consumer: string;
+
+beforeAll(async () => {
+  const [packed] = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', temp.path()], root)) as { filename: string; files: { path: string }[] }[];
+  tarball = join(temp.path(), packed!.filename);
+  packedFiles = packed!.files.map((f) => f.path);
+
+  consumer = join(temp.path(), 'consumer');
+  await mkdir(consumer);
+  await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, `vitest@${await repoVersion('vitest')}`], consumer, 240_000);
+}, 300_000);
+
+describe('the packed package', () => {
+  it('holds what users need and nothing else', () => {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/chartbot.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/cli/main.js']) {
+      expect(packedFiles).toContain(needed);
+    }
+    expect(packedFiles.filter((f) => !/^(dist\/|bin\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f))).toEqual([]);
+    expect(packedFiles.filter((f) => f.startsWith('dist/') && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
+  });
+
+  it('compiles in a strict consumer project with zero errors, under nodenext, node16 and bundler resolution', async () => {
+    await writeFile(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, types: ['node'] },
+        include: ['app.ts'],
+      }),
+    );
+    await writeFile(
+      join(consumer, 'app.ts'),
+      `import { buttons, consoleProvider, createBot, defineFlow, loadFlows, reply, type ChartbotEvent, type Flow } from 'chartbot';
+import { chartbotMatchers, createTestBot, expectTranscript, type TestBot } from 'chartbot/testing';
+import { setup } from 'xstate';
+
+const machine = setup({ types: { events: {} as ChartbotEvent } }).createMachine({
+  on: { 'user.button': { actions: reply(({ event }) => buttons(event.title, [{ id: 'a', title: 'A' }])) } },
+});
+export const flow = defineFlow({ name: 'typed', machine });
+export async function main(): Promise<void> {
+  const flows: Flow[] = await loadFlows('./flows');
+  const bot = await createBot({ flows, provider: consoleProvider() });
+  const test: TestBot = await createTestBot({ flow });
+  void chartbotMatchers;
+  void expectTranscript;
+  await test.close();
+  await bot.close();
+}
+`,
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    // Every declaration file checked once (skipLibCheck off); the other resolutions need only resolve.
+    const outputs = await Promise.all([
+      sh(process.execPath, [tsc, '-p', '.'], consumer),
+      sh(process.execPath, [tsc, '-p', '.', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16'], consumer),
+      sh(process.execPath, [tsc, '-p', '.', '--skipLibCheck', '--module', 'esnext', '--moduleResolution', 'bundler'], consumer),
+    ]);
+    expect(outputs).toEqual(['', '', '']);
+  }, 90_000);
+
+  it('imports as ES modules at run time', async () => {
+    const out = await sh(process.execPath, ['--input-type=module', '-e', "const c = await import('chartbot'); const t = await import('chartbot/testing'); console.log(typeof c.createBot, typeof t.createTestBot, c.text('hi').type)"], consumer);
+    expect(out.trim()).toBe('function function text');
+  });
+
+  it('`chartbot start` runs a .ts flow from a folder outside the project (no package.json, nothing installed there)', async () => {
+    const flows = join(temp.path(), 'elsewhere', 'flows');
+    await mkdir(flows, { recursive: true });
+    await writeFile(
+      join(flows, 'echo.ts'),
+      `import { setup } from 'xstate';
+import { defineFlow, reply, type ChartbotEvent } from 'chartbot';
+
+const machine = setup({ types: { events: {} as ChartbotEvent } }).createMachine({
+  on: { 'user.text': { actions: reply(({ event }) => 'you said ' + event.text) } },
+});
+export default defineFlow({ name: 'echo', machine });
+`,
+    );
+    const mock = await startMockProvider();
+    const port = await freePort();
+    const bot = spawn(join(consumer, 'node_modules/.bin/chartbot'), ['start'], {
+      cwd: consumer,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), FLOWS_DIR: flows, CHARTBOT_DATA_DIR: join(temp.path(), 'data'), WHATSAPP_TOKEN: 'tok', WHATSAPP_API_URL: `${mock.url}/v23.0` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    bot.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    bot.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = once(bot, 'exit');
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 20_000;
+      let health: Response | undefined;
+      while (!health && Date.now() < deadline && bot.exitCode === null) {
+        health = await fetch(`${url}/health`).catch(() => undefined);
+        if (!health) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(health?.status, output).toBe(200);
+      expect(await health!.json()).toMatchObject({ status: 'ok', flows: ['echo'] });
+      await postWebhook(url, envelope({ messages: [textMessage('4917', 'hello')] }));
+      await mock.waitFor(2);
+      expect(mock.sends().map((s) => (s.body.text as { body: string }).body)).toEqual(['you said hello']);
+      bot.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      if (bot.exitCode === null) bot.kill('SIGKILL');
+      await mock.close();
+    }
+  });
+});
