@@ -61,7 +61,8 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const schema = z.object({
+/** Every environment variable `chartbot start` reads; config-variables.ts describes each one. */
+export const configSchema = z.object({
   PORT: optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional()),
   WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
   WHATSAPP_SENDER: optional,
@@ -92,7 +93,7 @@ const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
 /** Reads the configuration from environment variables (see docs/configuration.md). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = configSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
