@@ -7,6 +7,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The gateways `WHATSAPP_PROVIDER` can name. */
 export type ProviderName = 'cloud' | '360dialog' | 'd7' | 'console';
 
 /** One business number's own gateway (WHATSAPP_NUMBERS), when numbers use different gateways. */
@@ -18,6 +19,7 @@ export interface NumberProviderConfig {
   sender?: string;
 }
 
+/** The configuration `chartbot start` reads from the environment (see `loadConfig` and docs/configuration.md). */
 export interface Config {
   port: number;
   provider: ProviderName;

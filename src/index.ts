@@ -32,7 +32,7 @@ export {
 export { ProviderError, type Provider, type SendRequest, type SendResult, type MarkReadRequest } from './providers/provider.ts';
 export { cloudApiProvider, dialog360Provider, type CloudApiOptions } from './providers/cloud-api.ts';
 export { consoleProvider } from './providers/console.ts';
-export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
+export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
 export { createThreadedHttpClient } from './providers/threaded-http-client.ts';
 export { createProvider } from './providers/create-provider.ts';
 
@@ -70,5 +70,5 @@ export { jsonTooDeep, isJsonContentType, MAX_JSON_DEPTH } from './webhook/json-l
 export { maskPhone } from './logging/mask-phones.ts';
 export type { LoggerOptions } from './logger.ts';
 export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
-export { DurableInbox } from './durability/durable-inbox.ts';
+export { DurableInbox, type BatchProcessor } from './durability/durable-inbox.ts';
 export type { OutboxEntry } from './store/contact-record.ts';

@@ -7,6 +7,7 @@ export interface FlowInput {
   businessNumberId: string;
 }
 
+/** What a flow file exports through `defineFlow`: the machine and how it is routed. */
 export interface FlowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
   machine: TMachine;
   /** Defaults to the file name without extension. */

@@ -4,6 +4,7 @@ import type { PendingTimer } from '../store/contact-record.ts';
 import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
 
+/** What one step of a contact's machine starts from: the flow, the saved snapshot and timers, and the event. */
 export interface StepInput {
   machine: AnyStateMachine;
   /** Persisted snapshot to restore; undefined starts the machine fresh. */
@@ -20,6 +21,7 @@ export interface StepInput {
   microstepBudget?: number;
 }
 
+/** What one step produced: the new snapshot, the replies it decided, and the timers now pending (or the error that stopped it). */
 export type StepResult =
   | {
       ok: true;

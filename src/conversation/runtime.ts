@@ -23,6 +23,7 @@ import type { OutboundRecord } from '../store/contact-record.ts';
 import { addToOutbox, contactsWithUnsentReplies, dropFirstFromOutbox } from '../durability/outbox.ts';
 import type { SentLog } from '../durability/sent-log.ts';
 
+/** Options of the `Runtime` (and of `createBot`, which adds the server's). */
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
   flows: readonly Flow[] | FlowRegistry;
@@ -281,6 +282,7 @@ export class Runtime {
     this.logger.error({ contact: record.key, messageId: event.messageId, flow, attempts: entry.attempts, error: entry.error }, 'message parked: retry with POST /api/parked/{id}/retry');
   }
 
+  /** A contact's stored record and the flow serving it; undefined for a contact never seen. */
   async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
     const record = await this.store.load(contactKey(businessNumberId, waId));
     return record ? { record, flow: this.registry.forNumber(businessNumberId) } : undefined;
@@ -295,6 +297,7 @@ export class Runtime {
     await this.store.close();
   }
 
+  /** Whether `close()` was called: a closed runtime accepts no more work. */
   get isClosed(): boolean {
     return this.closed;
   }

@@ -37,6 +37,7 @@ export class OutboundSender {
     this.sleep = sleepOn(clock);
   }
 
+  /** Sends one message: refused locally outside the 24-hour window (code 131047), else paced and sent with retries. Rejects with the final `ProviderError`. */
   async send(request: OutboundSendRequest): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
     const { lastInboundAt, ...send } = request;

@@ -18,6 +18,7 @@ export class DurableInbox {
     private readonly logger: Logger,
   ) {}
 
+  /** Opens the journal in `dir` and returns the inbox with the batches recorded but not processed before the last stop; the caller processes them first. */
   static async open(options: Omit<InboxJournalOptions, 'onProblem'> & { process: BatchProcessor; logger: Logger }): Promise<{ inbox: DurableInbox; pending: PendingBatch[] }> {
     const { process, logger, ...journalOptions } = options;
     const { journal, pending } = await InboxJournal.open({

@@ -33,6 +33,7 @@ function maxLength(field: string, value: string, max: number, min = 1): string {
   return value;
 }
 
+/** Options every builder takes: quote a message, and tracking data echoed back in statuses. */
 export interface CommonOptions {
   /** Quote an earlier message (shown as a reply in WhatsApp). */
   replyTo?: string;
@@ -40,6 +41,7 @@ export interface CommonOptions {
   tracking?: string;
 }
 
+/** Options of interactive messages: a header and a footer. */
 export interface InteractiveOptions extends CommonOptions {
   header?: string;
   footer?: string;
@@ -67,6 +69,7 @@ export function text(body: string, options?: CommonOptions & { previewUrl?: bool
   return withCommon(message, options);
 }
 
+/** One reply button for `buttons`: the id your flow receives and the title the user sees. */
 export interface ButtonSpec {
   id: string;
   title: string;
@@ -121,6 +124,7 @@ export function list(body: string, buttonLabel: string, sections: ListSection[],
   return withCommon({ type: 'interactive', interactive }, options);
 }
 
+/** What `flowInvitation` needs: the text, the button label, which WhatsApp Flow, and its first screen. */
 export interface FlowInvitationSpec extends InteractiveOptions {
   body: string;
   /** The call-to-action button label (≤ 20 characters). */

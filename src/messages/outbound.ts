@@ -4,61 +4,74 @@
  * the same body; other gateways translate it.
  */
 
+/** Media the gateway downloads from a public http(s) URL. */
 export interface MediaByLink {
   link: string;
 }
+/** Media uploaded to the gateway before, by its media id. */
 export interface MediaById {
   id: string;
 }
+/** Where a media message's file comes from: a URL or an uploaded media id. */
 export type MediaSource = MediaByLink | MediaById;
 
+/** The `text` of a text message; `preview_url` asks WhatsApp to show a link preview. */
 export interface TextBody {
   body: string;
   preview_url?: boolean;
 }
 
+/** One reply button of a buttons message (`id` comes back in `user.button`). */
 export interface ReplyButton {
   type: 'reply';
   reply: { id: string; title: string };
 }
 
+/** One row of a list message (`id` comes back in `user.list`). */
 export interface ListRow {
   id: string;
   title: string;
   description?: string;
 }
+/** A titled group of rows in a list message. */
 export interface ListSection {
   title?: string;
   rows: ListRow[];
 }
 
+/** The optional header of an interactive message: text or media. */
 export type InteractiveHeader =
   | { type: 'text'; text: string }
   | { type: 'image'; image: MediaSource }
   | { type: 'video'; video: MediaSource }
   | { type: 'document'; document: MediaSource & { filename?: string } };
 
+/** Header, body and footer shared by every interactive message. */
 interface InteractiveCommon {
   header?: InteractiveHeader;
   body?: { text: string };
   footer?: { text: string };
 }
 
+/** Up to three reply buttons (built by `buttons`). */
 export interface ButtonsInteractive extends InteractiveCommon {
   type: 'button';
   body: { text: string };
   action: { buttons: ReplyButton[] };
 }
+/** A list of up to ten rows behind one button (built by `list`). */
 export interface ListInteractive extends InteractiveCommon {
   type: 'list';
   body: { text: string };
   action: { button: string; sections: ListSection[] };
 }
+/** A button that opens a URL (built by `ctaUrl`). */
 export interface CtaUrlInteractive extends InteractiveCommon {
   type: 'cta_url';
   body: { text: string };
   action: { name: 'cta_url'; parameters: { display_text: string; url: string } };
 }
+/** An invitation to fill in a WhatsApp Flow form (built by `flowInvitation`); the answer comes back as `user.flow`. */
 export interface FlowInteractive extends InteractiveCommon {
   type: 'flow';
   body: { text: string };
@@ -76,11 +89,13 @@ export interface FlowInteractive extends InteractiveCommon {
     };
   };
 }
+/** Asks the user to share their location (built by `locationRequest`); the answer comes back as `user.location`. */
 export interface LocationRequestInteractive extends InteractiveCommon {
   type: 'location_request_message';
   body: { text: string };
   action: { name: 'send_location' };
 }
+/** Every kind of interactive message. */
 export type Interactive =
   | ButtonsInteractive
   | ListInteractive
@@ -88,6 +103,7 @@ export type Interactive =
   | FlowInteractive
   | LocationRequestInteractive;
 
+/** One value filled into a template's header, body or button (see `template`, `currency`, `dateTime`, `mediaParam`). */
 export type TemplateParameter =
   | { type: 'text'; text: string; parameter_name?: string }
   | { type: 'currency'; currency: { fallback_value: string; code: string; amount_1000: number } }
@@ -99,16 +115,19 @@ export type TemplateParameter =
   /** A copy-code button's code (Meta calls the parameter `coupon_code`). */
   | { type: 'coupon_code'; coupon_code: string };
 
+/** The parameters of one part of a template: header, body, or a button by index. */
 export type TemplateComponent =
   | { type: 'header' | 'body'; parameters: TemplateParameter[] }
   | { type: 'button'; sub_type: 'quick_reply' | 'url' | 'copy_code'; index: string; parameters: TemplateParameter[] };
 
+/** An approved message template with its parameters (built by `template`); the only kind WhatsApp delivers outside the 24-hour window. */
 export interface Template {
   name: string;
   language: { code: string };
   components?: TemplateComponent[];
 }
 
+/** Fields every outbound message may carry: the quoted message and tracking data. */
 export interface OutboundContext {
   /** Quote this inbound (or outbound) message. */
   context?: { message_id: string };
@@ -116,6 +135,7 @@ export interface OutboundContext {
   biz_opaque_callback_data?: string;
 }
 
+/** A message the bot sends, in the Cloud API's shape: what `reply(...)`, the builders and `runtime.sendMessages` take. */
 export type OutboundMessage = OutboundContext &
   (
     | { type: 'text'; text: TextBody }
@@ -131,6 +151,7 @@ export type OutboundMessage = OutboundContext &
     | { type: 'template'; template: Template }
   );
 
+/** The `type` of an outbound message (`text`, `image`, `interactive`, `template`, …). */
 export type OutboundType = OutboundMessage['type'];
 
 /** Templates are the only messages WhatsApp delivers outside the 24-hour customer-service window. */

@@ -22,6 +22,7 @@ export interface ParsedWebhook {
   ignored: IgnoredPart[];
 }
 
+/** A part of a webhook that carries nothing chartbot handles (e.g. `account_update`); logged, not processed. */
 export interface IgnoredPart {
   reason: string;
   part: unknown;

@@ -10,6 +10,7 @@ import type { MediaSource, OutboundMessage, TemplateComponent, TemplateParameter
 /** A body/header value: plain text, or a parameter built with `currency()`, `dateTime()`, `mediaParam()`. */
 export type TemplateValue = string | TemplateParameter;
 
+/** The parameters of `template`: header, body and button values, plus the common options. */
 export interface TemplateSpec extends CommonOptions {
   /** Header parameter: text, or an image/video/document (`mediaParam`). */
   header?: TemplateValue;

@@ -14,7 +14,7 @@ export { parseDuration, formatDuration, type Duration } from './duration.ts';
 export { renderMessage, choicesOf, type Choice, type RenderOptions } from './render-message.ts';
 export { describeFlow, toMermaid, toDot, type FlowGraph, type StateInfo, type TransitionInfo } from './flow-graph.ts';
 export type { OrderLine, LocationShare, MediaShare, MediaKindSent, ContactCard as SharedContactCard } from './simulated-messages.ts';
-export { chartbotMatchers, type ChartbotMatchers } from './matchers.ts';
+export { chartbotMatchers, type ChartbotMatchers, type MatcherResult } from './matchers.ts';
 export { parseTranscript, TranscriptSyntaxError, type Transcript, type TranscriptStep } from './transcript-format.ts';
 export { runTranscript, expectTranscript, conversationDiff, TranscriptMismatchError, type TranscriptOptions, type TranscriptResult } from './transcript-runner.ts';
 export { performAction, ACTION_USAGE, TRANSCRIPT_PHRASES, type ActionVerb } from './user-actions.ts';

@@ -30,6 +30,7 @@ function media(source: { link?: string; id?: string }): string {
   return source.link ?? `media ${source.id ?? '?'}`;
 }
 
+/** Options of `renderMessage`. */
 export interface RenderOptions {
   /** Number buttons and rows (`1) FAQ`) for the terminal simulator, starting at this number. */
   numberFrom?: number;
