@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -36,8 +36,19 @@ let tarball: string;
 let packedFiles: string[];
 let consumer: string;
 
+/** Whether dist/ is older than a source file or a template (then it is built again before packing). */
+async function distIsStale(): Promise<boolean> {
+  const built = await stat(join(root, 'dist/index.js')).catch(() => undefined);
+  if (!built) return true;
+  const sources = await readdir(join(root, 'src'), { recursive: true });
+  const times = await Promise.all(sources.map(async (file) => (await stat(join(root, 'src', file))).mtimeMs));
+  return times.some((time) => time > built.mtimeMs);
+}
+
 beforeAll(async () => {
-  const [packed] = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', temp.path()], root)) as { filename: string; files: { path: string }[] }[];
+  // `npm test` has just built dist/: pack it as it is (prepack would build it again) unless stale.
+  if (await distIsStale()) await sh('npm', ['run', 'build'], root);
+  const [packed] = JSON.parse(await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp.path()], root)) as { filename: string; files: { path: string }[] }[];
   tarball = join(temp.path(), packed!.filename);
   packedFiles = packed!.files.map((f) => f.path);
 
