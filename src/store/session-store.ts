@@ -19,5 +19,6 @@ export interface SessionStore {
   pendingOutbox?(): Promise<string[]>;
     /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
+  /** Flushes what is pending and releases files; no call may follow. */
   close(): Promise<void>;
 }

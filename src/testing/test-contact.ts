@@ -71,6 +71,7 @@ export class TestContact {
   private screenLine: string | undefined;
   private stored: ContactRecord | undefined;
 
+  /** @internal Made by `bot.contact(...)`. */
   constructor(
     private readonly driver: ContactDriver,
     readonly waId: string,
@@ -217,6 +218,7 @@ export class TestContact {
     return this.sent.slice(this.turnStart);
   }
 
+  /** The bot's most recent message to this user, if any. */
   get lastMessage(): BotMessage | undefined {
     return this.sent.at(-1);
   }
@@ -252,6 +254,7 @@ export class TestContact {
     return this.view ? stateLabel(this.view.value) : undefined;
   }
 
+  /** The machine's state value as xstate gives it (an object for nested and parallel states). */
   get stateValue(): StateValue | undefined {
     return this.view?.value;
   }
@@ -261,10 +264,12 @@ export class TestContact {
     return this.view ? activePaths(this.view.value).includes(path) : false;
   }
 
+  /** The tags of the current state. */
   get tags(): string[] {
     return this.view?.tags ?? [];
   }
 
+  /** Whether the conversation's current state carries this tag (`tags: ['handover']` in the flow). */
   hasTag(tag: string): boolean {
     return this.tags.includes(tag);
   }
