@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startChartbot as spawnChartbot, waitForHealth, type ChartbotProcess } from '../helpers/chartbot-process.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
 import { buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 
@@ -41,7 +42,7 @@ describe('chartbot start (the npm start contract)', () => {
       WHATSAPP_APP_SECRET: secret,
       WHATSAPP_VERIFY_TOKEN: 'vt',
       CHARTBOT_DATA_DIR: dataDir,
-      FLOWS_DIR: './flows',
+      FLOWS_DIR: SUPPORT_FLOW_DIR,
     });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, bot);
@@ -66,7 +67,7 @@ describe('chartbot start (the npm start contract)', () => {
     mock = await startMockProvider();
     dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
     const port = await freePort();
-    const bot = startChartbot({ PORT: String(port), CHARTBOT_DATA_DIR: dataDir });
+    const bot = startChartbot({ PORT: String(port), CHARTBOT_DATA_DIR: dataDir, FLOWS_DIR: SUPPORT_FLOW_DIR });
     await waitForHealth(`http://127.0.0.1:${port}`, bot);
     expect(bot.output()).toContain('WHATSAPP_TOKEN is not set');
     await postWebhook(`http://127.0.0.1:${port}`, envelope({ messages: [textMessage('4931', 'hi')] }));
@@ -111,7 +112,7 @@ describe('chartbot start with D7, per-number gateways and the proactive API (iss
       CHARTBOT_API_TOKEN: 'api-secret',
       CHARTBOT_THROUGHPUT_MPS: '20',
       CHARTBOT_DATA_DIR: dataDir,
-      FLOWS_DIR: './flows',
+      FLOWS_DIR: SUPPORT_FLOW_DIR,
     });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, bot);

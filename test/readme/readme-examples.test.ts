@@ -3,6 +3,7 @@ import { docPages, exampleBlocks } from './doc-pages.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import greeter from './greeter-flow.ts';
 import { main } from './embed-example.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { toFlow } from '../../src/conversation/load-flows.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { startMockProvider } from '../helpers/mock-provider.ts';
@@ -52,7 +53,7 @@ describe('README and docs examples', () => {
   it('the embedding example runs a bot', async () => {
     const mock = await startMockProvider();
     const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-readme-'));
-    const { bot, url } = await main(`${mock.url}/v23.0`, dataDir);
+    const { bot, url } = await main(`${mock.url}/v23.0`, dataDir, SUPPORT_FLOW_DIR);
     try {
       expect((await fetch(`${url}/health`)).status).toBe(200);
       await postWebhook(url, envelope({ messages: [textMessage('43', 'hi')] }));
