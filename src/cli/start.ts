@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlows } from '../conversation/load-flows.ts';
 import { createLogger } from '../logger.ts';
@@ -36,7 +36,11 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     markRead: config.markRead,
     storeWriteAhead: config.storeWriteAhead,
   });
-  const { url } = await bot.listen(config.port, '0.0.0.0');
+  const { url } = await bot.listen(config.port, '0.0.0.0').catch(async (error: unknown) => {
+    await bot.close();
+    await providers.close();
+    throw portError(error, config.port);
+  });
   logger.info(
     { url, provider: provider.name, flows: flows.flows.map((f) => f.name), dataDir: config.dataDir },
     `chartbot listening on port ${config.port === 0 ? new URL(url).port : config.port}`,
@@ -69,4 +73,13 @@ export async function startCommand(env: Record<string, string | undefined> = pro
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A port that cannot be listened on, as one line saying which and how to choose another. */
+function portError(error: unknown, port: number): unknown {
+  const code = (error as { code?: unknown }).code;
+  const choose = 'choose another with PORT=<n> npm start (or chartbot start --port <n>)';
+  if (code === 'EADDRINUSE') return new ConfigError(`port ${port} is already in use (another chartbot or another program listens on it): stop it, or ${choose}`);
+  if (code === 'EACCES') return new ConfigError(`port ${port} needs privileges this user does not have: ${choose}`);
+  return error;
 }

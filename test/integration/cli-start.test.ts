@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,5 +133,26 @@ describe('chartbot start with D7, per-number gateways and the proactive API (iss
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
+  });
+});
+
+describe('chartbot start on a port that is taken', () => {
+  it('exits 2 with one line naming the port and how to choose another (PORT, --port), no stack', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-cli-'));
+    try {
+      const bot = startChartbot({ PORT: String(port), CHARTBOT_DATA_DIR: dataDir });
+      expect(await bot.exited).toBe(2);
+      const errors = bot.output().split('\n').filter((line) => line.startsWith('chartbot: '));
+      expect(errors).toEqual([
+        `chartbot: port ${port} is already in use (another chartbot or another program listens on it): stop it, or choose another with PORT=<n> npm start (or chartbot start --port <n>)`,
+      ]);
+      expect(bot.output()).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      blocker.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
