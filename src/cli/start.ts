@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlows } from '../conversation/load-flows.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, wantsPrettyLogs } from '../logger.ts';
 import { createProviderSelection } from '../providers/create-provider.ts';
 import { createThreadedHttpClient } from '../providers/threaded-http-client.ts';
 import { createBot } from '../server/create-bot.ts';
@@ -14,7 +14,7 @@ import { limitHeapGrowth } from './heap-growth.ts';
 export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = loadConfig(env);
   limitHeapGrowth();
-  const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
+  const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones, pretty: wantsPrettyLogs(env) });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
   // Gateway calls run on a worker thread: the main thread is the bot's bottleneck (docs/performance.md).
