@@ -10,6 +10,7 @@ import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { StepInput, StepResult } from './run-step.ts';
 import type { RuntimeEvents } from './runtime-events.ts';
+import type { FlowAnswer } from './screen.ts';
 
 export interface ContactStepOptions {
   registry: FlowRegistry;
@@ -57,7 +58,7 @@ export class ContactStep {
       result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
     }
     const report = (error?: unknown, replies = 0, unhandled = false) =>
-      this.report(record, flow, event, { before, replies, started, restarted, unhandled, ...(error === undefined ? {} : { error }) });
+      this.report(record, flow, event, { before, replies, started, restarted, unhandled, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
       // Parked before the record (which marks the message handled) is saved: a crash in between
@@ -101,7 +102,7 @@ export class ContactStep {
     record: ContactRecord,
     flow: Flow,
     event: EventObject,
-    outcome: { before: unknown; replies: number; started: number; restarted: boolean; unhandled: boolean; error?: unknown },
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; unhandled: boolean; error?: unknown; screens?: FlowAnswer[] },
   ): void {
     const { events } = this.options;
     if (!events.has('step')) return;
@@ -109,6 +110,7 @@ export class ContactStep {
     events.emit('step', {
       key: record.key,
       flow: flow.name,
+      event,
       eventType: event.type,
       ...(typeof messageId === 'string' && event.type.startsWith('user.') ? { messageId } : {}),
       before: outcome.before,
@@ -117,6 +119,7 @@ export class ContactStep {
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
       ...(outcome.unhandled ? { unhandled: true } : {}),
+      ...(outcome.screens ? { screens: outcome.screens } : {}),
       durationMs: performance.now() - outcome.started,
     });
   }

@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../messages/outbound.ts';
 import type { PendingTimer } from '../store/contact-record.ts';
 import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
+import { collectScreens, type FlowAnswer } from './screen.ts';
 
 export interface StepInput {
   machine: AnyStateMachine;
@@ -30,6 +31,8 @@ export type StepResult =
       done: boolean;
       /** The event matched no transition in the state it arrived in: the machine did nothing with it. */
       unhandled?: boolean;
+      /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
+      screens?: FlowAnswer[];
     }
   | { ok: false; error: unknown; phase: 'restore' | 'transition' };
 
@@ -74,6 +77,7 @@ export interface LiveStep {
   /** The event matched no transition (see `StepResult.unhandled`). */
   unhandled: boolean;
   readonly replies: OutboundMessage[];
+  readonly screens: FlowAnswer[];
   readonly armed: Map<string, { scheduled: ScheduledEvent; fireAt: number }>;
   readonly step: StepInput;
 }
@@ -90,6 +94,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
     onActivity: undefined,
     unhandled: false,
     replies: [],
+    screens: [],
     armed: new Map(),
     step,
   };
@@ -115,6 +120,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
   }
   live.actor = actor;
   collectReplies(actor.system, (message) => live.replies.push(message));
+  collectScreens(actor.system, (answer) => live.screens.push(answer));
   actor.subscribe({ error: (error) => (live.failure ??= { error }) });
 
   try {
@@ -142,7 +148,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
 
 /** Reads back the snapshot, timers and replies of a live step, and stops its actor. */
 export function endStep(live: LiveStep): StepResult {
-  const { actor, step, armed, replies } = live;
+  const { actor, step, armed, replies, screens } = live;
   if (live.failure) {
     actor.stop();
     return { ok: false, error: live.failure.error, phase: 'transition' };
@@ -161,7 +167,7 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done, ...(live.unhandled ? { unhandled: true } : {}) };
+  return { ok: true, snapshot: persisted, timers, replies, done, ...(screens.length ? { screens } : {}), ...(live.unhandled ? { unhandled: true } : {}) };
 }
 
 /**

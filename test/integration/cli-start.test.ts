@@ -153,6 +153,10 @@ describe('chartbot start on a port that is taken', () => {
         `chartbot: port ${port} is already in use (another chartbot or another program listens on it): stop it, or choose another with PORT=<n> npm start (or chartbot start --port <n>)`,
       ]);
       expect(bot.output()).not.toMatch(/\n\s+at /); // no stack trace
+      // The API's own port (CHARTBOT_API_PORT) taken: the message names that variable.
+      const api = startChartbot({ PORT: String(await freePort()), CHARTBOT_API_PORT: String(port), CHARTBOT_API_TOKEN: 'api-token', CHARTBOT_DATA_DIR: dataDir });
+      expect(await api.exited).toBe(2);
+      expect(api.output()).toContain(`chartbot: port ${port} (the API port) is already in use (another chartbot or another program listens on it): stop it, or choose another with CHARTBOT_API_PORT=<n>`);
     } finally {
       blocker.close();
       await rm(dataDir, { recursive: true, force: true });
