@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { isFlowDefinition, type Flow } from './define-flow.ts';
+import { checkVersioning, isFlowDefinition, type Flow } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
 
 const FLOW_EXTENSIONS = new Set(['.ts', '.js', '.mts', '.mjs']);
@@ -17,10 +17,13 @@ export function toFlow(exported: unknown, file: string): Flow {
   const fallbackName = basename(file, extname(file));
   if (isMachine(exported)) return { name: fallbackName, machine: exported, file };
   if (isFlowDefinition(exported) && isMachine(exported.machine)) {
+    checkVersioning(exported, file);
     const flow: Flow = { name: exported.name ?? fallbackName, machine: exported.machine, file };
     if (exported.description !== undefined) flow.description = exported.description;
     if (exported.numbers !== undefined) flow.numbers = exported.numbers;
     if (exported.default !== undefined) flow.default = exported.default;
+    if (exported.version !== undefined) flow.version = exported.version;
+    if (exported.migrate !== undefined) flow.migrate = exported.migrate;
     return flow;
   }
   throw new FlowConfigError(
@@ -62,8 +65,8 @@ export function isFlowFileName(name: string): boolean {
 export const FLOW_FILE_RULE =
   'every .ts/.js file directly in the flows folder is loaded as a flow; put helper modules in a subfolder (e.g. flows/lib/prices.ts) or start their name with _ (flows/_prices.ts)';
 
-/** Loads every flow file of a folder (see `isFlowFileName`: `_` files, tests and subfolders are skipped). */
-export async function loadFlows(dir: string): Promise<Flow[]> {
+/** The flow files of a folder, sorted (see `isFlowFileName`: `_` files, tests and subfolders are skipped). */
+export async function flowFilesIn(dir: string): Promise<string[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -75,9 +78,13 @@ export async function loadFlows(dir: string): Promise<Flow[]> {
     .map((entry) => entry.name)
     .sort();
   if (files.length === 0) throw new FlowConfigError(`no flow files (.ts or .js) in ${resolve(dir)}`);
+  return files.map((n) => join(dir, n));
+}
+
+/** Loads every flow file of a folder; a file there that is not a flow is refused with the rule. */
+export async function loadFlows(dir: string): Promise<Flow[]> {
   return Promise.all(
-    files.map(async (name) => {
-      const file = join(dir, name);
+    (await flowFilesIn(dir)).map(async (file) => {
       const module = await importFlowModule(file);
       if (!isFlowExport(module.default)) {
         const got = module.default === undefined ? 'it has no default export' : `its default export is a ${typeof module.default}`;

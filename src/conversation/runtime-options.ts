@@ -9,6 +9,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
+import type { Coordination } from './coordination.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -36,6 +37,11 @@ export interface RuntimeOptions {
   serviceTimeoutMs?: number;
   /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
   sentLog?: SentLog;
+  /**
+   * Who runs each contact's work and when. Default: one process (an in-memory queue per contact);
+   * `redisCoordination` for several processes sharing Redis.
+   */
+  coordination?: Coordination;
 }
 
 /** What a contact's machine looks like now, for admin tools and tests. */
