@@ -63,8 +63,8 @@ export class ContactStep {
       restarted = true;
       result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
     }
-    const report = (error?: unknown, replies = 0) =>
-      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
+    const report = (error?: unknown, replies = 0, unhandled = false) =>
+      this.report(record, flow, event, { before, replies, started, restarted, unhandled, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
       // Parked before the record (which marks the message handled) is saved: a crash in between
@@ -84,7 +84,14 @@ export class ContactStep {
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
     await store.save(record);
     this.options.armTimer(record.key, nextFireAt(record));
-    report(undefined, result.replies.length);
+    if (result.unhandled) {
+      // Not an error (a flow may ignore what it does not expect), but the first thing to look for
+      // when a bot "says nothing": visible with LOG_LEVEL=debug.
+      // A new or restarted conversation received it in its initial state, which is also where it stayed.
+      const state = restarted || before === undefined ? (record.snapshot as { value?: unknown } | undefined)?.value : before;
+      logger.debug({ contact: record.key, flow: flow.name, event: event.type }, `no transition for ${event.type} in state ${describeState(state)}`);
+    }
+    report(undefined, result.replies.length, result.unhandled === true);
     return record;
   }
 
@@ -101,7 +108,7 @@ export class ContactStep {
     record: ContactRecord,
     flow: Flow,
     event: EventObject,
-    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown; screens?: FlowAnswer[] },
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; unhandled: boolean; error?: unknown; screens?: FlowAnswer[] },
   ): void {
     const { events } = this.options;
     if (!events.has('step')) return;
@@ -117,8 +124,14 @@ export class ContactStep {
       replies: outcome.replies,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
+      ...(outcome.unhandled ? { unhandled: true } : {}),
       ...(outcome.screens ? { screens: outcome.screens } : {}),
       durationMs: performance.now() - outcome.started,
     });
   }
+}
+
+/** A state value as a log line shows it: `"choosing"`, `{"ticket":"form"}`, or `(not started)`. */
+function describeState(value: unknown): string {
+  return value === undefined ? '(not started)' : JSON.stringify(value);
 }

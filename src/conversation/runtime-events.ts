@@ -37,6 +37,13 @@ export interface StepReport {
   error?: unknown;
   /** The conversation restarted because its saved state no longer fits the flow. */
   restarted?: boolean;
+  /**
+   * The event matched no transition in the state it arrived in (no `on` for its type there, or
+   * every guard said no): the machine did nothing with it. It arrived in state `before`, or in
+   * `after` for a conversation that started (or restarted) with this event. Chat and tools show it;
+   * logged at debug.
+   */
+  unhandled?: boolean;
   /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
   screens?: FlowAnswer[];
   durationMs: number;

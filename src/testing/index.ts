@@ -6,6 +6,7 @@ export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, TEST_DELIVERY, type TestB
 export { TestContact } from './test-contact.ts';
 export type { Offer } from './offer.ts';
 export { ConversationAssertionError } from './conversation-log.ts';
+export { FlowStepError, type FlowErrorMode } from './flow-failures.ts';
 export type { BotMessage, ReplyExpectation } from './bot-message.ts';
 export { CoverageRecorder, formatCoverage, type CoverageReport } from './coverage.ts';
 export { FakeClock } from './fake-clock.ts';

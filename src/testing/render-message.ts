@@ -51,6 +51,8 @@ export interface RenderOptions {
  * ```
  * bot: Hi Anna! How can we help you today?
  *   [FAQ] [Open a ticket] [Talk to a person]
+ * bot: Which pizza?
+ *   list [Menu]: Margherita (tomato, mozzarella) | Diavola (spicy salami)
  * ```
  */
 export function renderMessage(message: OutboundMessage, options: RenderOptions = {}): string[] {
@@ -82,7 +84,8 @@ export function renderMessage(message: OutboundMessage, options: RenderOptions =
         case 'list':
           if (n === undefined) {
             const sections = i.action.sections.map(
-              (s) => (s.title && i.action.sections.length > 1 ? `${s.title}: ` : '') + s.rows.map((r) => r.title).join(' | '),
+              // A row's description is shown (and so asserted by transcripts) in parentheses, as chat shows it.
+              (s) => (s.title && i.action.sections.length > 1 ? `${s.title}: ` : '') + s.rows.map((r) => r.title + (r.description ? ` (${r.description})` : '')).join(' | '),
             );
             lines.push(`  list [${i.action.button}]: ${sections.join('; ')}`);
           } else {

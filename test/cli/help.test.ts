@@ -70,7 +70,7 @@ describe('chartbot start --port and --env', () => {
     const envFile = join(dir, '.env');
     await writeFile(envFile, `PORT=1\nCHARTBOT_DATA_DIR=${join(dir, 'data-from-file')}\nFLOWS_DIR=${join(dir, 'no-such-flows')}\n`);
     const port = await freePort();
-    const bot = startChartbot({ PORT: '2', FLOWS_DIR: './flows' }, ['--port', String(port), '--env', envFile]);
+    const bot = startChartbot({ PORT: '2' }, { args: ['--port', String(port), '--env', envFile] });
     try {
       await waitForHealth(`http://127.0.0.1:${port}`, bot);
       expect((await stat(join(dir, 'data-from-file'))).isDirectory()).toBe(true);

@@ -86,7 +86,7 @@ const machine = setup({ types: { events: {} as ChartbotEvent } }).createMachine(
 });
 export const flow = defineFlow({ name: 'typed', machine });
 export async function main(): Promise<void> {
-  const flows: Flow[] = await loadFlows('./flows');
+  const flows: Flow[] = await loadFlows('./my-flows');
   const bot = await createBot({ flows, provider: consoleProvider() });
   const test: TestBot = await createTestBot({ flow });
   void chartbotMatchers;
