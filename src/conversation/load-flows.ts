@@ -41,6 +41,11 @@ export async function loadFlowFile(file: string): Promise<Flow> {
   return toFlow(module.default, path);
 }
 
+/** Whether a file of a flows folder is a flow: `.ts`/`.js`, not starting with `_`, not a test or a declaration file. */
+export function isFlowFileName(name: string): boolean {
+  return FLOW_EXTENSIONS.has(extname(name)) && !name.startsWith('_') && !/\.(test|spec)\.|\.d\.ts$/.test(name);
+}
+
 /** Loads every `.ts`/`.js` flow file of a folder (files starting with `_` or ending in `.test.ts` are skipped). */
 export async function loadFlows(dir: string): Promise<Flow[]> {
   let names: string[];
@@ -49,9 +54,7 @@ export async function loadFlows(dir: string): Promise<Flow[]> {
   } catch (error) {
     throw new FlowConfigError(`flows folder ${resolve(dir)} cannot be read (set FLOWS_DIR): ${(error as Error).message}`);
   }
-  const files = names
-    .filter((n) => FLOW_EXTENSIONS.has(extname(n)) && !n.startsWith('_') && !/\.(test|spec)\.|\.d\.ts$/.test(n))
-    .sort();
+  const files = names.filter(isFlowFileName).sort();
   if (files.length === 0) throw new FlowConfigError(`no flow files (.ts or .js) in ${resolve(dir)}`);
   return Promise.all(files.map((n) => loadFlowFile(join(dir, n))));
 }

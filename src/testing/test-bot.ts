@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
-import { createFlowRegistry } from '../conversation/flow-registry.ts';
+import { createFlowRegistry, type FlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlowFile, toFlow } from '../conversation/load-flows.ts';
 import { Runtime } from '../conversation/runtime.ts';
 import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
@@ -26,6 +26,11 @@ export interface TestBotOptions {
   flow?: FlowSource;
   /** Several flows, routed to business numbers exactly as in production (`numbers`, `default`). */
   flows?: FlowSource[];
+  /**
+   * Or a registry of loaded flows, consulted at every step: one whose flows change while the bot runs
+   * (the studio's hot reload) changes the conversations' machines from their next event on.
+   */
+  registry?: FlowRegistry;
   /** Keep state in lowdb files in this folder (default: in memory). The simulator uses this to persist. */
   dataDir?: string;
   /** Or any SessionStore. */
@@ -47,6 +52,8 @@ export interface TestBotOptions {
   /** Add this bot's coverage to a shared recorder (e.g. one per test file or suite). */
   coverage?: CoverageRecorder;
   logger?: Logger;
+  /** Also observes every actor step (xstate inspection events), e.g. to draw the live statechart. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
@@ -124,9 +131,9 @@ export class TestBot {
 
   static async create(options: TestBotOptions): Promise<TestBot> {
     const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
-    if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
-    const flows = await Promise.all(sources.map(resolveFlow));
-    const registry = createFlowRegistry(flows, options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
+    if (sources.length === 0 && !options.registry) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
+    const registry = options.registry ?? createFlowRegistry(await Promise.all(sources.map(resolveFlow)), options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
+    const flows = registry.flows;
     const clock = new FakeClock(options.startAt);
     const provider = recordingProvider();
     const coverage = options.coverage ?? new CoverageRecorder();
@@ -141,7 +148,10 @@ export class TestBot {
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.markRead === undefined ? {} : { markRead: options.markRead }),
       delivery: { ...TEST_DELIVERY, ...options.delivery },
-      inspect: (event) => bot?.observe(event),
+      inspect: (event) => {
+        bot?.observe(event);
+        options.inspect?.(event);
+      },
     });
     bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? TEST_BUSINESS_NUMBER);
     await runtime.start();

@@ -5,7 +5,7 @@ import type { ContactCard, LocationShare, MediaKindSent, OrderLine } from './sim
  * The user actions of transcripts (`user taps: FAQ`) and of the terminal simulator (`/tap FAQ`), in
  * one place so both read the same arguments the same way. Each verb takes the text after it.
  */
-export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice';
+export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice' | 'welcome';
 
 const MEDIA: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker', 'voice'];
 
@@ -19,6 +19,7 @@ export const TRANSCRIPT_PHRASES: Readonly<Record<string, ActionVerb>> = {
   'shares location': 'location',
   'sends contact': 'contact',
   reacts: 'react',
+  'opens chat': 'welcome',
   ...Object.fromEntries(MEDIA.map((kind) => [`sends ${kind}`, kind as ActionVerb])),
 };
 
@@ -38,6 +39,7 @@ export const ACTION_USAGE: Readonly<Record<ActionVerb, string>> = {
   voice: 'nothing',
   document: 'an optional file name',
   sticker: 'nothing',
+  welcome: 'nothing (the user opens the chat for the first time: request_welcome)',
 };
 
 export function isActionVerb(verb: string): verb is ActionVerb {
@@ -110,5 +112,7 @@ export function performAction(contact: TestContact, verb: ActionVerb, argument: 
     case 'audio':
     case 'sticker':
       return contact.sendMedia(verb);
+    case 'welcome':
+      return contact.welcome();
   }
 }
