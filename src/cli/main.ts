@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts';
 import { FlowConfigError } from '../conversation/flow-registry.ts';
 import { startCommand } from './start.ts';
 import { registerTestingCommands } from './testing-commands.ts';
+import { registerDevCommand } from '../studio/dev-command.ts';
 
 const program = new Command();
 program.name('chartbot').description('WhatsApp bots where every conversation is a statechart');
@@ -15,6 +16,7 @@ program
   });
 
 registerTestingCommands(program);
+registerDevCommand(program);
 
 try {
   await program.parseAsync(process.argv);
