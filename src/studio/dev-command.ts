@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startStudioServer } from './server.ts';
 
 export const DEFAULT_STUDIO_PORT = 4000;
 
@@ -35,6 +34,8 @@ export function registerDevCommand(program: Command): void {
       const paths = flows.length ? flows : [process.env.FLOWS_DIR ?? './flows'];
       let server;
       try {
+        // Loaded here, so that other verbs (`chartbot start`) do not load the studio, elkjs and esbuild.
+        const { startStudioServer } = await import('./server.ts');
         server = await startStudioServer({ paths, port, ...(process.env.CHARTBOT_FLOW ? { defaultFlow: process.env.CHARTBOT_FLOW } : {}) });
       } catch (error) {
         process.stderr.write(`chartbot dev: ${(error as Error).message}\n`);

@@ -42,6 +42,16 @@ interface Entry {
   replies: BotItem[];
 }
 
+export interface SessionOptions {
+  /**
+   * Ids of chat items and log entries. The studio shares one counter between the sessions a rewind
+   * replaces, so the page never mistakes a new bubble for an old one with the same id.
+   */
+  nextId: () => number;
+  /** Errors the runtime logged that concern no contact. */
+  onGlobalNotice: (level: 'warn' | 'error', text: string) => void;
+}
+
 /** Where a rewind goes: the input to stop at, and for a time jump, the time to stop at. */
 export interface RewindPoint {
   inputIndex: number;
@@ -68,16 +78,21 @@ export class Session {
   readonly journal: StudioInput[] = [];
   private readonly slots = new Map<string, Slot>();
   private readonly entries: Entry[] = [];
-  private nextId = 1;
+  /** The last error the runtime logged per contact: why a step without a final snapshot failed. */
+  private readonly loggedErrors = new Map<string, string>();
   private applying: number | undefined;
 
   private constructor(
     readonly bot: TestBot,
     private readonly recorder: StepRecorder,
-    private readonly onGlobalNotice: (level: 'warn' | 'error', text: string) => void,
+    private readonly options: SessionOptions,
   ) {}
 
-  static async start(registry: FlowRegistry, contacts: readonly ContactSpec[], onGlobalNotice: (level: 'warn' | 'error', text: string) => void = () => {}): Promise<Session> {
+  private newId(): number {
+    return this.options.nextId();
+  }
+
+  static async start(registry: FlowRegistry, contacts: readonly ContactSpec[], options: SessionOptions): Promise<Session> {
     let session: Session | undefined;
     let clock: (() => number) | undefined;
     const recorder = new StepRecorder((step) => session?.onStep(step), () => clock?.() ?? 0);
@@ -85,7 +100,7 @@ export class Session {
     const logger = pino({ level: 'error' }, { write: (line: string) => session?.onLogLine(line) });
     const bot = await createTestBot({ registry, logger, inspect: recorder.inspect });
     clock = () => bot.clock.now();
-    const created = new Session(bot, recorder, onGlobalNotice);
+    const created = new Session(bot, recorder, options);
     session = created;
     bot.runtime.onReply((sent) => created.onReply(sent));
     for (const spec of contacts) created.addContact(spec);
@@ -141,7 +156,7 @@ export class Session {
   /** Adds a line to a contact's chat (reloads, restarts). */
   notice(key: string, level: 'info' | 'warn' | 'error', text: string): void {
     const slot = this.slots.get(key);
-    slot?.chat.push({ kind: 'notice', id: this.nextId++, level, text, at: this.bot.clock.now() });
+    slot?.chat.push({ kind: 'notice', id: this.newId(), level, text, at: this.bot.clock.now() });
   }
 
   /**
@@ -299,7 +314,7 @@ export class Session {
       const { target: _dropped, ...toLast } = input;
       return target === contact.messages.length - 1 ? toLast : { ...input, target };
     }
-    const item: UserItem = { kind: 'user', id: this.nextId++, text: actionText(input.verb, input.argument), verb: input.verb, at: this.bot.clock.now(), read: false };
+    const item: UserItem = { kind: 'user', id: this.newId(), text: actionText(input.verb, input.argument), verb: input.verb, at: this.bot.clock.now(), read: false };
     slot.chat.push(item);
     try {
       await performAction(contact, input.verb, input.argument);
@@ -318,9 +333,11 @@ export class Session {
     if (!slot || this.applying === undefined) return;
     slot.lastStep = step;
     const index = graphIndex(step.machine);
-    const error = step.error === undefined ? undefined : step.error instanceof Error ? step.error.message : String(step.error);
+    const thrown = step.error ?? (step.after === undefined ? (this.loggedErrors.get(step.contact) ?? 'the step failed') : undefined);
+    const error = thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown);
+    this.loggedErrors.delete(step.contact);
     const view: LogEntryView = {
-      id: this.nextId++,
+      id: this.newId(),
       contact: slot.spec.key,
       contactName: slot.spec.name,
       at: step.at,
@@ -373,7 +390,7 @@ export class Session {
       inputIndex,
       replies: [],
       view: {
-        id: this.nextId++,
+        id: this.newId(),
         ...(spec ? { contact: spec.key, contactName: spec.name } : {}),
         at: this.bot.clock.now(),
         title,
@@ -390,7 +407,7 @@ export class Session {
     const index = slot.contact.messages.length - 1;
     const item: BotItem = {
       kind: 'bot',
-      id: this.nextId++,
+      id: this.newId(),
       index,
       message: sent.message,
       at: this.bot.clock.now(),
@@ -422,7 +439,8 @@ export class Session {
     // The runtime logs a parked message twice (the error, then where to retry it in production).
     if (parsed.level < 50 || parsed.msg?.startsWith('message parked')) return;
     const text = `${parsed.msg ?? 'error'}${parsed.err?.message ? `: ${parsed.err.message}` : ''}`;
+    if (parsed.contact && parsed.err?.message) this.loggedErrors.set(parsed.contact, parsed.err.message);
     if (parsed.contact && this.slots.has(parsed.contact)) this.notice(parsed.contact, 'error', text);
-    else this.onGlobalNotice('error', text);
+    else this.options.onGlobalNotice('error', text);
   }
 }

@@ -46,7 +46,10 @@ export class StepRecorder {
       const input = (actor as { options?: { input?: ActorInput } }).options?.input;
       if (!input?.contact?.waId || !input.businessNumberId) return;
       const machine = (actor as unknown as { logic: AnyStateMachine }).logic;
-      this.open.set(actor.sessionId, { contact: contactKey(input.businessNumberId, input.contact.waId), machine, transitions: [] });
+      const contact = contactKey(input.businessNumberId, input.contact.waId);
+      // A step whose actor failed never stops: it ends when the contact's next step begins.
+      for (const [id, step] of this.open) if (step.contact === contact) this.finish(id);
+      this.open.set(actor.sessionId, { contact, machine, transitions: [] });
       return;
     }
     const step = this.open.get(actor.sessionId);
@@ -74,7 +77,10 @@ export class StepRecorder {
     }
   };
 
-  /** Ends the steps still open (an actor that failed before it could stop). */
+  /**
+   * Ends the steps still open: an actor whose action threw errors without a last snapshot (the
+   * step then has no `after`, and the runtime logged why).
+   */
   flush(): void {
     for (const id of [...this.open.keys()]) this.finish(id);
   }

@@ -42,6 +42,7 @@ export class Studio {
   private queue: Promise<unknown> = Promise.resolve();
   private version = 0;
   private noticeId = 0;
+  private itemId = 0;
   private closed = false;
   readonly projectDir: string;
 
@@ -175,7 +176,6 @@ export class Studio {
         journal: session.journal,
         ...(state === undefined ? {} : { state }),
       });
-      this.notice(result.passed ? 'info' : 'warn', result.passed ? `Saved ${result.file}: chartbot test replays it green.` : `Saved ${result.file}, but it does not replay green.`);
     }).then(() => result as SaveResult);
   }
 
@@ -237,7 +237,10 @@ export class Studio {
   }
 
   private startSession(): Promise<Session> {
-    return Session.start(this.registry as FlowRegistry, this.specs, (level, text) => this.notice(level, text));
+    return Session.start(this.registry as FlowRegistry, this.specs, {
+      nextId: () => ++this.itemId,
+      onGlobalNotice: (level, text) => this.notice(level, text),
+    });
   }
 
   private defaultContact(): ContactSpec {

@@ -13,7 +13,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 function LoadErrors({ errors }: { errors: StudioView['loadErrors'] }) {
   if (errors.length === 0) return null;
   return (
-    <div class="load-errors" role="alert">
+    <div class="load-errors" role="alert" aria-label="Flow errors">
       {errors.map((e) => (
         <div class="load-error">
           <div>

@@ -81,8 +81,8 @@ export function Diagram({ layout, active, last }: { layout: DiagramLayout; activ
       <svg
         class={fit ? 'diagram fit' : 'diagram'}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        width={fit ? undefined : layout.width}
-        height={fit ? undefined : layout.height}
+        width={layout.width}
+        height={layout.height}
         aria-label={`Statechart of ${layout.flow}`}
       >
         <defs>

@@ -3,9 +3,9 @@ import { clockDate, json } from './format.ts';
 
 /** The selected conversation's machine: state, tags, the 24-hour window and the context. */
 export function StatePanel({ contact }: { contact: ContactStateView | undefined }) {
-  if (!contact) return <section class="panel state-panel" aria-label="State" />;
+  if (!contact) return <section class="panel state-panel" aria-label="Conversation state" />;
   return (
-    <section class="panel state-panel" aria-label="State">
+    <section class="panel state-panel" aria-label="Conversation state">
       <h2>{contact.name}'s conversation</h2>
       <dl>
         <dt>Flow</dt>
