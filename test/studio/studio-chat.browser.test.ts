@@ -97,7 +97,7 @@ describe('chartbot studio in a browser', () => {
     expect(await page.getByRole('region', { name: 'Event log' }).textContent()).toContain('after idle (10m)');
     expect(await next.textContent()).toBe('Advance to next timer (none pending)');
 
-    await page.screenshot({ path: join(ROOT, 'docs/studio.png'), animations: 'disabled', caret: 'hide' });
+    await browser?.screenshot(page, 'studio.png');
     expect(tab.problems).toEqual([]);
     expect(tab.external).toEqual([]);
   }, 60_000);
@@ -181,7 +181,7 @@ describe('chartbot studio in a browser', () => {
 
     await chatOf('Tester').locator('.chat-header').click();
     await eventually(() => page.getByRole('region', { name: 'Statechart' }).locator('h2').textContent()).toContain('shop');
-    await page.screenshot({ path: join(ROOT, 'docs/studio-contacts.png'), animations: 'disabled', caret: 'hide' });
+    await browser?.screenshot(page, 'studio-contacts.png');
 
     // A reaction on a bubble of the bot's.
     await logOf('Tester').getByRole('button', { name: 'Message actions' }).last().click();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, launchBrowser, type StudioBrowser, type StudioPage } from './helpers/browser.ts';
-import { createProject, removeProject, ROOT, startStudio, type StudioProcess } from './helpers/studio-project.ts';
+import { createProject, removeProject, startStudio, type StudioProcess } from './helpers/studio-project.ts';
 
 /** Hot reload in a real browser: the developer edits the flow file while the studio runs. */
 let project: string | undefined;
@@ -84,7 +84,7 @@ describe('chartbot studio hot reload', () => {
     const alert = page.getByRole('alert', { name: 'Flow errors' });
     await eventually(() => alert.textContent()).toContain(`flows/shop.ts:${line}:`);
     expect(await alert.textContent()).toMatch(/Expected .* but found ","/);
-    await page.screenshot({ path: join(ROOT, 'docs/studio-syntax-error.png'), animations: 'disabled', caret: 'hide' });
+    await browser?.screenshot(page, 'studio-syntax-error.png');
 
     // The studio still runs the version that loaded last.
     await live('Blue mug').click();

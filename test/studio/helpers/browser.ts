@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -9,6 +10,8 @@ import { expect } from 'vitest';
 export const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 25 });
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
 
 /** A page of the studio, with what went wrong in it: console errors, page errors, requests leaving 127.0.0.1. */
 export interface StudioPage {
@@ -19,6 +22,11 @@ export interface StudioPage {
 
 export interface StudioBrowser {
   open(url: string): Promise<StudioPage>;
+  /**
+   * A screenshot for the docs: written to docs/ with UPDATE_SCREENSHOTS=1 (they are committed),
+   * else beside the browser profile, so that a test run leaves the work tree as it was.
+   */
+  screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,10 @@ export async function launchBrowser(): Promise<StudioBrowser> {
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       await page.goto(url);
       return { page, problems, external };
+    },
+    async screenshot(page, name) {
+      const path = process.env.UPDATE_SCREENSHOTS === '1' ? join(DOCS, name) : join(profile, name);
+      await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
     },
     async close() {
       await context.close();
