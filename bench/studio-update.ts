@@ -14,11 +14,11 @@ import { chromium } from 'playwright-core';
 import { layoutFlow } from '../src/studio/diagram-layout.ts';
 import { startStudioServer } from '../src/studio/server.ts';
 import { describeFlow } from '../src/testing/flow-graph.ts';
-import forty from './flows/studio-forty-states.ts';
+import forty from './studio-flows/forty-states.ts';
 import { summarize } from './stats.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLOW = fileURLToPath(new URL('./flows/studio-forty-states.ts', import.meta.url));
+const FLOW = fileURLToPath(new URL('./studio-flows/forty-states.ts', import.meta.url));
 const EVENTS = 64;
 const DEADLINE = Date.now() + 60_000;
 const TARGET_MS = 100;
