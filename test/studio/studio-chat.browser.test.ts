@@ -174,6 +174,19 @@ describe('chartbot studio in a browser', () => {
     await eventually(() => logOf('Ben').textContent()).toContain('Got 1 contact card(s).');
     await say('Ben', 'hello there');
     await eventually(() => logOf('Ben').textContent()).toContain('Helpdesk here, you wrote: hello there');
+    // Every outbound kind, drawn readably (and nothing fetched: media are cards, links are text).
+    await say('Ben', 'every kind');
+    await eventually(() => logOf('Ben').textContent()).toContain('Where should we deliver?');
+    const drawn = (await logOf('Ben').textContent()) ?? '';
+    for (const part of ['Your receipt', 'How to', 'invoice.pdf', 'https://example.com/voice.ogg', 'https://example.com/sticker.webp', 'Shop', 'Alexanderplatz 1', '52.52, 13.405', 'Ada Lovelace', '+441234567', 'Open menu', 'https://example.com/menu', 'order_update', '(en)', 'A-1042', '€12.50', 'Order 1042', 'Tap one']) {
+      expect(drawn, part).toContain(part);
+    }
+    expect(await logOf('Ben').locator('strong', { hasText: 'bold' }).count()).toBe(1);
+    expect(await logOf('Ben').locator('em', { hasText: 'italic' }).count()).toBe(1);
+    expect(await logOf('Ben').locator('blockquote', { hasText: 'a quote' }).count()).toBe(1);
+    expect(await logOf('Ben').locator('li', { hasText: 'second' }).count()).toBe(1);
+    expect(await live('Ben', 'Coffee').isEnabled()).toBe(false); // a newer interactive message (the location request) replaced it
+    expect(await live('Ben', 'Send location').isEnabled()).toBe(true);
     await eventually(() => page.getByRole('region', { name: 'Statechart' }).locator('h2').textContent()).toContain('helpdesk');
     await expectActive('open');
     // Tester's conversation went on untouched.
