@@ -35,6 +35,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     verifyToken: config.verifyToken,
     markRead: config.markRead,
     storeWriteAhead: config.storeWriteAhead,
+    ...(config.agentWebhook ? { agentWebhook: config.agentWebhook } : {}),
+    ...(config.chatwoot ? { chatwoot: config.chatwoot } : {}),
   });
   const { url } = await bot.listen(config.port, '0.0.0.0');
   logger.info(

@@ -21,6 +21,18 @@ export interface ContactStepOptions {
   limits: { microstepBudget?: number; serviceTimeoutMs?: number };
   /** Arms (or clears, with undefined) the contact's next timer wake-up. */
   armTimer: (key: string, at: number | undefined) => void;
+  observer?: StepObserver;
+}
+
+/**
+ * Watches every step that succeeded, around its one save (the hand-over module, src/handover: it
+ * records hand-overs and the notifications for agents in the same save as the state).
+ */
+export interface StepObserver {
+  /** After the machine ran, before the save: may change the record (timers, hand-over fields). */
+  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] }): void;
+  /** After the save. */
+  afterSave(record: ContactRecord): void;
 }
 
 /** Called when the flow failed on the event, before the record is saved (the runtime parks the message). */
@@ -75,7 +87,9 @@ export class ContactStep {
     record.timers = result.timers;
     record.updatedAt = now;
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
+    this.options.observer?.beforeSave(record, { flow, event, now, tags: result.tags });
     await store.save(record);
+    this.options.observer?.afterSave(record);
     this.options.armTimer(record.key, nextFireAt(record));
     report(undefined, result.replies.length);
     return record;

@@ -7,6 +7,17 @@ export interface FlowInput {
   businessNumberId: string;
 }
 
+/** How a flow's hand-overs (states tagged `handover`) behave; see docs/handover.md. */
+export interface HandoverFlowOptions {
+  /**
+   * When no agent has written this long after the hand-over started, the machine gets
+   * `agent.timeout` (a persisted timer: it survives restarts). No timeout unless set.
+   */
+  timeoutMs?: number;
+  /** Mark the user's messages read (blue ticks) during a hand-over, as outside it (default true). */
+  markRead?: boolean;
+}
+
 export interface FlowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
   machine: TMachine;
   /** Defaults to the file name without extension. */
@@ -19,6 +30,8 @@ export interface FlowDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   numbers?: string[];
   /** Marks the catch-all flow when several flows have no `numbers`. */
   default?: boolean;
+  /** Hand-over settings: `agent.timeout` after `timeoutMs`, read receipts. */
+  handover?: HandoverFlowOptions;
 }
 
 /** A flow definition as the runtime uses it. */
@@ -28,6 +41,7 @@ export interface Flow {
   description?: string;
   numbers?: string[];
   default?: boolean;
+  handover?: HandoverFlowOptions;
   /** Where it was loaded from, when it came from a file. */
   file?: string;
 }

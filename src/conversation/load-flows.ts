@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { isFlowDefinition, type Flow } from './define-flow.ts';
+import { isFlowDefinition, type Flow, type HandoverFlowOptions } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
 
 const FLOW_EXTENSIONS = new Set(['.ts', '.js', '.mts', '.mjs']);
@@ -20,11 +20,24 @@ export function toFlow(exported: unknown, file: string): Flow {
     if (exported.description !== undefined) flow.description = exported.description;
     if (exported.numbers !== undefined) flow.numbers = exported.numbers;
     if (exported.default !== undefined) flow.default = exported.default;
+    if (exported.handover !== undefined) flow.handover = checkedHandover(exported.handover, file);
     return flow;
   }
   throw new FlowConfigError(
     `${file}: the default export must be an xstate machine (setup(...).createMachine(...)) or defineFlow({ machine }); got ${typeof exported}`,
   );
+}
+
+/** The hand-over options of a flow, checked (a typo would otherwise silently mean "no timeout"). */
+function checkedHandover(options: HandoverFlowOptions, file: string): HandoverFlowOptions {
+  const { timeoutMs, markRead, ...unknown } = options as HandoverFlowOptions & Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw new FlowConfigError(`${file}: unknown handover option(s) ${extra.join(', ')}: use timeoutMs, markRead`);
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new FlowConfigError(`${file}: handover.timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
+  }
+  if (markRead !== undefined && typeof markRead !== 'boolean') throw new FlowConfigError(`${file}: handover.markRead must be true or false`);
+  return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(markRead === undefined ? {} : { markRead }) };
 }
 
 /** Loads one flow file (.ts works without a build step: chartbot runs under tsx). */

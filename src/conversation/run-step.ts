@@ -28,6 +28,8 @@ export type StepResult =
       timers: PendingTimer[];
       replies: OutboundMessage[];
       done: boolean;
+      /** Tags of the state the machine is in after the step (`handover` gives the conversation to people). */
+      tags: string[];
     }
   | { ok: false; error: unknown; phase: 'restore' | 'transition' };
 
@@ -139,7 +141,7 @@ export function endStep(live: LiveStep): StepResult {
     actor.stop();
     return { ok: false, error: live.failure.error, phase: 'transition' };
   }
-  const snapshot = actor.getSnapshot() as { status: string };
+  const snapshot = actor.getSnapshot() as { status: string; tags: Set<string> };
   const done = snapshot.status === 'done';
   const timers: PendingTimer[] = [];
   if (!done) {
@@ -153,7 +155,7 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done };
+  return { ok: true, snapshot: persisted, timers, replies, done, tags: [...snapshot.tags] };
 }
 
 /**

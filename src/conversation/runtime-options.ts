@@ -8,6 +8,7 @@ import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
+import type { HandoverOptions } from '../handover/handovers.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 
 export interface RuntimeOptions {
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   serviceTimeoutMs?: number;
   /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
   sentLog?: SentLog;
+  /** Where agent tools hear about hand-overs (states tagged `handover`): the agent webhook, Chatwoot, your own sinks. */
+  handover?: HandoverOptions;
 }
 
 /** What a contact's machine looks like now, for admin tools and tests. */

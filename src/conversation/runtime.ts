@@ -24,6 +24,7 @@ import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { RuntimeEvents, type RuntimeEventMap, type SentReply } from './runtime-events.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
 import type { ContactView, RuntimeOptions } from './runtime-options.ts';
+import { Handovers } from '../handover/handovers.ts';
 
 export type { SentReply, StepReport, RuntimeEventMap } from './runtime-events.ts';
 export type { RuntimeOptions, ContactView } from './runtime-options.ts';
@@ -45,6 +46,8 @@ export class Runtime {
   readonly parked: ParkedStore;
   /** What the runtime reports as it works (`runtime.events.on('step', …)`). */
   readonly events: RuntimeEvents;
+  /** Hand-overs to people: list them, let agents write and resolve (src/handover). */
+  readonly handovers: Handovers;
   private readonly queue: KeyedQueue;
   private readonly timers: TimerScheduler;
   /** Replies waiting for their next attempt, one wake-up per contact. */
@@ -71,6 +74,20 @@ export class Runtime {
     this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => this.queue.hold());
     const outboundHistory = options.outboundHistory ?? 200;
     const armTimer = (key: string, at: number | undefined) => this.timers.set(key, at);
+    this.handovers = new Handovers({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.events,
+      registry: this.registry,
+      providerFor,
+      options: options.handover,
+      run: (key, job) => this.runForResult(key, job),
+      enqueue: (key, job) => void this.queue.push(key, job),
+      hold: () => this.queue.hold(),
+      jobs: () => this.jobs,
+      step: () => step,
+    });
     const step = new ContactStep({
       registry: this.registry,
       store: this.store,
@@ -79,6 +96,7 @@ export class Runtime {
       inspect: options.inspect,
       limits: { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) },
       armTimer,
+      observer: this.handovers,
     });
     const outbox = new OutboxDelivery({
       store: this.store,
@@ -109,6 +127,7 @@ export class Runtime {
       outboundHistory,
       enqueue: (key, job) => void this.queue.push(key, job),
       armTimer,
+      marksRead: (record) => this.handovers.marksRead(record),
     });
   }
 
@@ -122,6 +141,7 @@ export class Runtime {
     if (unsent.length > 0) this.logger.info({ contacts: unsent.length }, 'sending replies decided before the restart');
     const resumed = unsent.map((key) => this.queue.push(key, () => this.jobs.outbox(key)));
     void Promise.all(resumed).then(() => this.sentLog?.forgetRecovered());
+    await this.handovers.start();
   }
 
   /**
@@ -262,6 +282,7 @@ export class Runtime {
     this.retries.stop();
     for (const release of this.retryHolds.values()) release();
     this.retryHolds.clear();
+    await this.handovers.stop();
     await this.queue.idle();
     await this.receipts.settled();
     await this.store.close();

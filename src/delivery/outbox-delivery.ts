@@ -91,7 +91,7 @@ export class OutboxDelivery {
   /** One attempt at the head entry; on a retryable failure the entry is updated for the next one. */
   private async attempt(record: ContactRecord, entry: OutboxEntry): Promise<{ sent: SentReply; retryAt?: number }> {
     const { clock, logger, events } = this.options;
-    const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message };
+    const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, ...(entry.agent ? { agent: entry.agent } : {}) };
     try {
       // Window check, throughput limiter, one provider call (src/delivery).
       const { messageId } = await this.options.sender.attempt({ businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, lastInboundAt: record.lastInboundAt });

@@ -1,6 +1,9 @@
+import type { OutboundMessage } from './outbound.ts';
+
 /**
  * The events a flow machine receives. Every inbound WhatsApp message becomes exactly one `user.*`
- * event; a message of ours that WhatsApp reports as failed becomes `bot.failed`.
+ * event; a message of ours that WhatsApp reports as failed becomes `bot.failed`; what people do
+ * during a hand-over (a state tagged `handover`) arrives as `agent.*`.
  *
  * Events are plain JSON (timestamps are epoch milliseconds) so that they can be journalled,
  * replayed and compared in tests.
@@ -209,7 +212,43 @@ export interface BotFailedEvent {
 
 export type BotEvent = BotFailedEvent;
 
+/** Fields every `agent.*` event carries. */
+interface AgentEventBase {
+  contact: Contact;
+  businessNumberId: string;
+  /** When it happened, epoch milliseconds. */
+  timestamp: number;
+}
+
+/**
+ * A person wrote to the user during a hand-over. chartbot has already queued `messages` for
+ * delivery (before any reply this event causes): the flow reacts to the fact, it does not resend.
+ */
+export interface AgentMessageEvent extends AgentEventBase {
+  type: 'agent.message';
+  /** Who wrote, as the agent tool named them (`"Sam"`). */
+  agent: string;
+  /** What was sent to the user, in order (messages refused before sending are not included). */
+  messages: OutboundMessage[];
+}
+
+/** A person handed the conversation back (`POST /api/handovers/…/resolve`, or resolved in Chatwoot). */
+export interface AgentResolvedEvent extends AgentEventBase {
+  type: 'agent.resolved';
+  agent: string;
+}
+
+/** No person wrote within the flow's `handover.timeoutMs` after the hand-over started. */
+export interface AgentTimeoutEvent extends AgentEventBase {
+  type: 'agent.timeout';
+  /** When the hand-over started, epoch ms. */
+  since: number;
+  timeoutMs: number;
+}
+
+export type AgentEvent = AgentMessageEvent | AgentResolvedEvent | AgentTimeoutEvent;
+
 /** Every event chartbot delivers to a flow machine. Use it as `types.events` in `setup()`. */
-export type ChartbotEvent = UserEvent | BotEvent;
+export type ChartbotEvent = UserEvent | BotEvent | AgentEvent;
 
 export type UserEventType = UserEvent['type'];

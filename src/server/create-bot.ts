@@ -16,11 +16,12 @@ import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { join } from 'node:path';
+import { handoverWiring, type HandoverBotOptions } from '../handover/handover-wiring.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
 
-export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
+export interface BotOptions extends Omit<RuntimeOptions, 'store'>, HandoverBotOptions {
   /** Where state lives; default: lowdb files under `dataDir`. */
   store?: SessionStore;
   /** Folder for the default lowdb store (default `./data`). */
@@ -79,7 +80,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
   const journaled = options.journal ?? options.store === undefined;
   const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
-  const runtime = new Runtime({ ...options, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
+  const handover = handoverWiring(options, logger); // agent webhook, Chatwoot, agent API (src/handover)
+  const runtime = new Runtime({ ...options, store, logger, parked, handover: handover.options, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
   const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
 
@@ -121,6 +123,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     const admin = adminRouter(runtime, options.apiToken);
     app.use(admin.routes()).use(admin.allowedMethods());
   }
+  for (const router of handover.routers(runtime, options.apiToken)) app.use(router.routes()).use(router.allowedMethods());
 
   return {
     app,

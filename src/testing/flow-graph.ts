@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { HANDOVER_TAG } from '../handover/handover-record.ts';
 import { formatDuration } from './duration.ts';
 
 /** One state of a flow, by its path (`menu`, `ticket.form`); the root is ''. */
@@ -131,8 +132,17 @@ export function toMermaid(machine: AnyStateMachine): string {
     const text = global.map((t) => `${edgeLabel(t)} → ${t.targets.length ? t.targets.join(', ') : 'stays'}`).join(', ');
     lines.push(`  note right of ${mermaidId(pathOf(anchor))} : in any state - ${mermaidText(text)}`);
   }
+  // Hand-over states (tagged `handover`) belong to people: they stand out in the diagram.
+  const handover = graph.states.filter((s) => s.tags.includes(HANDOVER_TAG));
+  if (handover.length) {
+    lines.push(`  classDef handoverState fill:${HANDOVER_FILL},stroke:#b7791f`);
+    lines.push(`  class ${handover.map((s) => mermaidId(s.path)).join(',')} handoverState`);
+  }
   return lines.join('\n') + '\n';
 }
+
+/** Hand-over states are filled in this colour in both formats. */
+const HANDOVER_FILL = '#ffe8a3';
 
 const dotString = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -146,12 +156,14 @@ export function toDot(machine: AnyStateMachine): string {
       const name = state.path.split('.').at(-1) ?? state.path;
       if (compound.has(state.path)) {
         lines.push(`${indent}subgraph ${dotString(`cluster_${state.path}`)} {`, `${indent}  label=${dotString(name)};`);
+        if (state.tags.includes(HANDOVER_TAG)) lines.push(`${indent}  style=filled; fillcolor=${dotString(HANDOVER_FILL)};`);
         lines.push(`${indent}  ${dotString(state.path)} [shape=point];`);
         emit(state.path, indent + '  ');
         lines.push(`${indent}}`);
       } else {
         const attrs = [`label=${dotString(name + (state.tags.length ? `\n(${state.tags.join(', ')})` : ''))}`];
         if (state.type === 'final') attrs.push('shape=doublecircle');
+        if (state.tags.includes(HANDOVER_TAG)) attrs.push(`style="rounded,filled"`, `fillcolor=${dotString(HANDOVER_FILL)}`);
         lines.push(`${indent}${dotString(state.path)} [${attrs.join(', ')}];`);
       }
     }

@@ -17,6 +17,7 @@ import { FakeClock } from './fake-clock.ts';
 import { recordingProvider, type RecordingProvider } from './recording-provider.ts';
 import { statusEnvelope, webhookEnvelope } from './simulated-messages.ts';
 import { TestContact, type ContactDriver } from './test-contact.ts';
+import { TestAgent, type AgentDriver } from './test-agent.ts';
 
 /** A flow as tests name it: a machine, `defineFlow(...)`, a loaded Flow, or a flow file path. */
 export type FlowSource = AnyStateMachine | FlowDefinition | Flow | string;
@@ -89,6 +90,7 @@ export class TestBot {
   /** Distinguishes this bot's message ids from earlier runs on the same store (which de-duplicates by id). */
   private readonly runId = randomUUID().slice(0, 8);
   private readonly driver: ContactDriver;
+  private readonly agentDriver: AgentDriver;
 
   private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string) {
     this.runtime = runtime;
@@ -119,6 +121,22 @@ export class TestBot {
       machineFor: (number) => this.runtime.registry.forNumber(number).machine,
       lastSnapshot: (contact) => this.snapshots.get(contactKey(contact.businessNumberId, contact.waId)),
       readIds: () => this.provider.reads.map((r) => r.messageId),
+    };
+    this.agentDriver = {
+      message: async (contact, agent, messages) => {
+        try {
+          return await this.runtime.handovers.message(contact.businessNumberId, contact.waId, agent, messages);
+        } finally {
+          await this.settle();
+        }
+      },
+      resolve: async (contact, agent) => {
+        try {
+          await this.runtime.handovers.resolve(contact.businessNumberId, contact.waId, agent);
+        } finally {
+          await this.settle();
+        }
+      },
     };
   }
 
@@ -158,6 +176,14 @@ export class TestBot {
       this.contacts.set(key, contact);
     }
     return contact;
+  }
+
+  /**
+   * A person who answers during hand-overs: `bot.agent('Sam').says(contact, 'Hi')`,
+   * `bot.agent('Sam').resolves(contact)` (the contact must be in a state tagged `handover`).
+   */
+  agent(name: string): TestAgent {
+    return new TestAgent(this.agentDriver, name);
   }
 
   /** Starts the contact's conversation over: its state, timers and history are forgotten. */
