@@ -58,7 +58,9 @@ export function chatwootSink(api: ChatwootApi, logger: Logger): AgentSink & { no
     try {
       const file = await provider.downloadMedia(event.mediaId, event.businessNumberId);
       const filename = event.filename ?? `${event.kind}-${event.mediaId}.${EXTENSIONS[event.kind] ?? 'bin'}`;
-      return [{ data: file.data, filename, ...((file.contentType ?? event.mimeType) ? { contentType: file.contentType ?? event.mimeType } : {}) }];
+      // The type WhatsApp declared is more telling than a download's generic one.
+      const contentType = event.mimeType ?? file.contentType;
+      return [{ data: file.data, filename, ...(contentType ? { contentType } : {}) }];
     } catch (error) {
       // The description names the media id: an agent can still ask for the file.
       logger.warn({ err: error, mediaId: event.mediaId }, 'media could not be downloaded for Chatwoot: posted as a description');
