@@ -72,3 +72,25 @@ export type { LoggerOptions } from './logger.ts';
 export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
 export { DurableInbox } from './durability/durable-inbox.ts';
 export type { OutboxEntry } from './store/contact-record.ts';
+
+// Hand-over to people (docs/handover.md): a state tagged `handover` belongs to agents.
+export { Handovers, NotInHandoverError, type HandoverOptions, type HandoverSummary, type AgentMessageResult } from './handover/handovers.ts';
+export {
+  HANDOVER_TAG,
+  type HandoverInfo,
+  type AgentAction,
+  type HandoverNotification,
+  type HandoverStartedNotification,
+  type HandoverMessageNotification,
+  type HandoverEndedNotification,
+  type SinkState,
+} from './handover/handover-record.ts';
+export type { AgentSink, SinkContext } from './handover/agent-sink.ts';
+export { agentWebhookSink, AGENT_SIGNATURE_HEADER, type AgentWebhookOptions } from './handover/agent-webhook.ts';
+export { ChatwootApi, ChatwootError, type ChatwootOptions } from './handover/chatwoot/chatwoot-api.ts';
+export { chatwootSink, CHATWOOT_SINK } from './handover/chatwoot/chatwoot-sink.ts';
+export { chatwootRouter, CHATWOOT_WEBHOOK_PATH } from './handover/chatwoot/chatwoot-router.ts';
+export { handoverRouter } from './handover/handover-router.ts';
+export { describeUserEvent } from './handover/describe-user-event.ts';
+export { parseOutboundMessages } from './messages/outbound-validation.ts';
+export type { HandoverFlowOptions } from './conversation/define-flow.ts';

@@ -234,7 +234,7 @@ export class Runtime {
    * became of the replies it decided.
    */
   notify(businessNumberId: string, waId: string, event: EventObject): Promise<SentReply[]> {
-    if (/^(user|bot|xstate)\./.test(event.type)) {
+    if (/^(user|bot|agent|xstate)\./.test(event.type)) {
       return Promise.reject(new Error(`proactive event type ${event.type} is reserved: use your own prefix, e.g. api.${event.type.split('.').pop()}`));
     }
     const key = contactKey(businessNumberId, waId);

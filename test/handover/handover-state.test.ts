@@ -86,6 +86,8 @@ describe('a state tagged handover is a hand-over', () => {
     bot = await createTestBot({ flows: [desk({ sticky: true })] });
     const ida = bot.contact('4915550103');
     await expect(bot.agent('Sam').says(ida, 'hello?')).rejects.toThrow(/not in a hand-over \(no conversation\)/);
+    // Only the agent calls make agent events: a proactive event cannot pose as one.
+    await expect(bot.runtime.notify(ida.businessNumberId, ida.waId, { type: 'agent.resolved' })).rejects.toThrow(/agent.resolved is reserved/);
     await ida.send('help');
     expect(await bot.runtime.handovers.resolve(ida.businessNumberId, ida.waId, 'Sam')).toEqual({ ended: false, state: 'people' });
     expect((await bot.runtime.handovers.list()).map((h) => h.waId)).toEqual(['4915550103']);
