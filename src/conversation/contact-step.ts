@@ -25,12 +25,16 @@ export interface ContactStepOptions {
 }
 
 /**
- * Watches every step that succeeded, around its one save (the hand-over module, src/handover: it
- * records hand-overs and the notifications for agents in the same save as the state).
+ * Watches every step around its one save (the hand-over module, src/handover: it records
+ * hand-overs and the notifications for agents in the same save as the state).
  */
 export interface StepObserver {
-  /** After the machine ran, before the save: may change the record (timers, hand-over fields). */
-  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] }): void;
+  /**
+   * After the machine ran, before the save: may change the record (timers, hand-over fields).
+   * `tags` are the tags of the state after the step; undefined when the flow failed (the state did
+   * not change).
+   */
+  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] | undefined }): void;
   /** After the save. */
   afterSave(record: ContactRecord): void;
 }
@@ -76,7 +80,9 @@ export class ContactStep {
       // re-runs the message rather than losing it.
       await onFailure?.(result.error, flow.name);
       record.updatedAt = now;
+      this.options.observer?.beforeSave(record, { flow, event, now, tags: undefined });
       await store.save(record);
+      this.options.observer?.afterSave(record);
       this.options.armTimer(record.key, nextFireAt(record));
       report(result.error);
       return record;

@@ -16,7 +16,7 @@ import type { Provider } from '../providers/provider.ts';
 import { contactKey, handoverMark, type ContactRecord, type OutboxEntry } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { AgentSink } from './agent-sink.ts';
-import type { SinkState } from './handover-record.ts';
+import { HANDOVER_TAG, type SinkState } from './handover-record.ts';
 import { NotificationDelivery } from './notification-delivery.ts';
 import { logAgentAction, trackHandover } from './track-handover.ts';
 
@@ -121,8 +121,8 @@ export class Handovers implements StepObserver {
   }
 
   /** @internal After the machine ran, before the save: hand-over start/end and notifications. */
-  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] }): void {
-    if (record.handover === undefined && !step.tags.includes('handover')) return; // the common case: nothing to do
+  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] | undefined }): void {
+    if (record.handover === undefined && !step.tags?.includes(HANDOVER_TAG)) return; // the common case: nothing to do
     const { notifications, dropped } = trackHandover(record, step, this.sinkNames);
     if (dropped > 0) {
       this.deps.logger.error({ contact: record.key, dropped }, 'agent tools unreachable for long: oldest hand-over notifications of this contact dropped');

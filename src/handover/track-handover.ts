@@ -21,8 +21,8 @@ export interface TrackedStep {
   flow: Flow;
   event: EventObject;
   now: number;
-  /** Tags of the state the machine is in after the step. */
-  tags: readonly string[];
+  /** Tags of the state the machine is in after the step; undefined when the flow failed (no move). */
+  tags: readonly string[] | undefined;
 }
 
 const isUserEvent = (event: EventObject): event is UserEvent => event.type.startsWith('user.');
@@ -38,7 +38,8 @@ const isUserEvent = (event: EventObject): event is UserEvent => event.type.start
 export function trackHandover(record: ContactRecord, step: TrackedStep, sinks: readonly string[]): { notifications: HandoverNotification[]; dropped: number } {
   const { event, now, flow } = step;
   const was = record.handover;
-  const inHandover = step.tags.includes(HANDOVER_TAG);
+  // A failed step left the state as it was; the user's message still reaches the agents.
+  const inHandover = step.tags === undefined ? was !== undefined : step.tags.includes(HANDOVER_TAG);
   const value = (record.snapshot as { value?: StateValue } | undefined)?.value;
   const state = value === undefined ? undefined : stateLabel(value);
   const base = { businessNumberId: record.businessNumberId, waId: record.waId, at: now };

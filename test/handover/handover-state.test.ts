@@ -129,6 +129,36 @@ describe('a state tagged handover is a hand-over', () => {
     expect(off.readReceipts).toEqual([off.sentMessageIds[0], off.sentMessageIds[3]]);
   });
 
+  it('a flow that throws during a hand-over loses nothing: the message is parked and still reaches the agents, agent words still go out', async () => {
+    const fragile = defineFlow({
+      name: 'fragile',
+      machine: setup({ types: { events: {} as ChartbotEvent } }).createMachine({
+        id: 'fragile',
+        initial: 'bot',
+        states: {
+          bot: { on: { 'user.text': 'people' } },
+          people: {
+            tags: ['handover'],
+            on: {
+              'user.text': { actions: () => { throw new Error('bug in the flow'); } },
+              'agent.message': { actions: () => { throw new Error('another bug'); } },
+            },
+          },
+        },
+      }),
+    });
+    bot = await createTestBot({ flows: [fragile] });
+    const told = notifications(bot);
+    const kay = bot.contact('4915550107');
+    await kay.send('help');
+    await kay.send('is anyone there?');
+    expect((await bot.runtime.parkedMessages()).map((p) => p.kind !== 'reply' && p.event.type)).toEqual(['user.text']);
+    expect(told.map((n) => n.type)).toEqual(['handover.started', 'handover.message']);
+    await bot.agent('Sam').says(kay, 'Yes, Sam here.');
+    expect(kay.messages.at(-1)).toMatchObject({ text: 'Yes, Sam here.', agent: 'Sam' });
+    expect(kay.record?.handover?.agents).toEqual(['Sam']);
+  });
+
   it('hand-over options are checked when the flow is loaded', () => {
     const machine = desk().machine;
     expect(() => toFlow(defineFlow({ machine, handover: { timeoutMs: -5 } }), 'bad.ts')).toThrow(/handover.timeoutMs must be a positive number/);
