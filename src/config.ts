@@ -54,6 +54,24 @@ export interface Config {
   serviceTimeoutMs?: number;
   /** Most transitions one event may cause (CHARTBOT_MICROSTEP_BUDGET). */
   microstepBudget?: number;
+  /** Interface the server listens on (HOST, default 0.0.0.0: every interface, as containers need). */
+  host: string;
+  /** Serve the /api routes on their own port (CHARTBOT_API_PORT). */
+  apiPort?: number;
+  /** Jobs queued beyond which webhooks get 503 (CHARTBOT_MAX_BACKLOG, default 10,000). */
+  maxBacklog?: number;
+  /** How long SIGTERM waits for queued work before exiting (CHARTBOT_SHUTDOWN_GRACE_MS, default 10 s). */
+  shutdownGraceMs: number;
+  /** How long a reply that keeps failing in a retryable way is retried (CHARTBOT_REPLY_RETRY_MAX_MS, default 24 h). */
+  replyRetryMaxMs?: number;
+  /** WhatsApp Business Account id (WHATSAPP_BUSINESS_ACCOUNT_ID): whose templates are listed and checked. */
+  businessAccountId?: string;
+  /** Check template sends against the account's templates (CHARTBOT_TEMPLATE_CHECK=true). */
+  templateCheck: boolean;
+  /** PEM private key of the WhatsApp Flows data endpoint (WHATSAPP_FLOWS_PRIVATE_KEY); the endpoint is off without it. */
+  flowsPrivateKey?: string;
+  /** Passphrase of an encrypted WHATSAPP_FLOWS_PRIVATE_KEY (WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE). */
+  flowsPrivateKeyPassphrase?: string;
   /** Hand-over notifications to your agent tool (CHARTBOT_AGENT_WEBHOOK_URL + CHARTBOT_AGENT_WEBHOOK_SECRET). */
   agentWebhook?: { url: string; secret: string };
   /** The Chatwoot connector (CHATWOOT_URL, CHATWOOT_API_TOKEN, CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_WEBHOOK_TOKEN). */
@@ -65,8 +83,16 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const port = optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional());
+const milliseconds = optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional());
+
 const schema = z.object({
-  PORT: optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional()),
+  PORT: port,
+  HOST: optional,
+  CHARTBOT_API_PORT: port,
+  CHARTBOT_MAX_BACKLOG: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1)).optional()),
+  CHARTBOT_SHUTDOWN_GRACE_MS: milliseconds,
+  CHARTBOT_REPLY_RETRY_MAX_MS: milliseconds,
   WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
   WHATSAPP_SENDER: optional,
   CHARTBOT_API_TOKEN: optional,
@@ -89,6 +115,10 @@ const schema = z.object({
   CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   NODE_ENV: optional,
   CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric WhatsApp Business Account id').optional()),
+  CHARTBOT_TEMPLATE_CHECK: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  WHATSAPP_FLOWS_PRIVATE_KEY: optional,
+  WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: optional,
   CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
   // Hand-over to people (docs/handover.md).
   CHARTBOT_AGENT_WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
@@ -135,8 +165,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     warnings.push(`SECURITY: ${none}: webhook signatures are NOT checked, anyone can post messages to this bot`);
   }
+  const templateCheck = isTrue(e.CHARTBOT_TEMPLATE_CHECK);
+  if (templateCheck) {
+    if (!e.WHATSAPP_BUSINESS_ACCOUNT_ID) throw new ConfigError('CHARTBOT_TEMPLATE_CHECK=true needs WHATSAPP_BUSINESS_ACCOUNT_ID (the WhatsApp Business Account id whose templates are read, in WhatsApp Manager → Account tools)');
+    if (!e.WHATSAPP_TOKEN) throw new ConfigError('CHARTBOT_TEMPLATE_CHECK=true needs WHATSAPP_TOKEN (a token allowed to read the account\'s message templates)');
+    if (provider !== 'cloud') throw new ConfigError(`CHARTBOT_TEMPLATE_CHECK=true reads templates from Meta's Graph API, which needs WHATSAPP_PROVIDER=cloud (got ${provider})`);
+  }
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE && !e.WHATSAPP_FLOWS_PRIVATE_KEY) {
+    throw new ConfigError('WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE is set but WHATSAPP_FLOWS_PRIVATE_KEY is not (the PEM private key it unlocks)');
+  }
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY && !e.WHATSAPP_FLOWS_PRIVATE_KEY.includes('PRIVATE KEY-----')) {
+    throw new ConfigError('WHATSAPP_FLOWS_PRIVATE_KEY must be a PEM private key ("-----BEGIN PRIVATE KEY-----…"; `chartbot flows keygen` makes one)');
+  }
   const config: Config = {
     port: e.PORT ?? 3000,
+    templateCheck,
     provider,
     apiUrl: e.WHATSAPP_API_URL ?? defaultApiUrl(provider),
     dataDir: e.CHARTBOT_DATA_DIR ?? './data',
@@ -148,7 +191,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,
     maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
+    host: e.HOST ?? '0.0.0.0',
+    shutdownGraceMs: e.CHARTBOT_SHUTDOWN_GRACE_MS ?? 10_000,
   };
+  if (e.CHARTBOT_API_PORT !== undefined) {
+    if (!e.CHARTBOT_API_TOKEN) throw new ConfigError('CHARTBOT_API_PORT serves the API, which is off without CHARTBOT_API_TOKEN: set the token too');
+    if (e.CHARTBOT_API_PORT === (e.PORT ?? 3000) && e.CHARTBOT_API_PORT !== 0) throw new ConfigError(`CHARTBOT_API_PORT=${e.CHARTBOT_API_PORT} is the webhook's PORT too: choose another port for the API`);
+    config.apiPort = e.CHARTBOT_API_PORT;
+  }
+  if (e.CHARTBOT_MAX_BACKLOG !== undefined) config.maxBacklog = e.CHARTBOT_MAX_BACKLOG;
+  if (e.CHARTBOT_REPLY_RETRY_MAX_MS !== undefined) config.replyRetryMaxMs = e.CHARTBOT_REPLY_RETRY_MAX_MS;
   if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
   if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;
   if (e.WHATSAPP_360DIALOG_SECRET) config.dialog360Secret = e.WHATSAPP_360DIALOG_SECRET;
@@ -159,6 +211,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.WHATSAPP_APP_SECRET) config.appSecret = e.WHATSAPP_APP_SECRET;
   if (e.WHATSAPP_VERIFY_TOKEN) config.verifyToken = e.WHATSAPP_VERIFY_TOKEN;
   if (e.CHARTBOT_FLOW) config.defaultFlow = e.CHARTBOT_FLOW;
+  if (e.WHATSAPP_BUSINESS_ACCOUNT_ID) config.businessAccountId = e.WHATSAPP_BUSINESS_ACCOUNT_ID;
+  // Environment variables cannot hold new lines everywhere: `\n` in the value stands for one.
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY) config.flowsPrivateKey = e.WHATSAPP_FLOWS_PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE) config.flowsPrivateKeyPassphrase = e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE;
   Object.assign(config, handoverConfig(e));
   return config;
 }

@@ -10,6 +10,7 @@ import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { StepInput, StepResult } from './run-step.ts';
 import type { RuntimeEvents } from './runtime-events.ts';
+import type { FlowAnswer } from './screen.ts';
 
 export interface ContactStepOptions {
   registry: FlowRegistry;
@@ -73,7 +74,7 @@ export class ContactStep {
       result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
     }
     const report = (error?: unknown, replies = 0) =>
-      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }) });
+      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
       // Parked before the record (which marks the message handled) is saved: a crash in between
@@ -114,7 +115,7 @@ export class ContactStep {
     record: ContactRecord,
     flow: Flow,
     event: EventObject,
-    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown },
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown; screens?: FlowAnswer[] },
   ): void {
     const { events } = this.options;
     if (!events.has('step')) return;
@@ -122,6 +123,7 @@ export class ContactStep {
     events.emit('step', {
       key: record.key,
       flow: flow.name,
+      event,
       eventType: event.type,
       ...(typeof messageId === 'string' && event.type.startsWith('user.') ? { messageId } : {}),
       before: outcome.before,
@@ -129,6 +131,7 @@ export class ContactStep {
       replies: outcome.replies,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
+      ...(outcome.screens ? { screens: outcome.screens } : {}),
       durationMs: performance.now() - outcome.started,
     });
   }

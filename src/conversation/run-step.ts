@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../messages/outbound.ts';
 import type { PendingTimer } from '../store/contact-record.ts';
 import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
+import { collectScreens, type FlowAnswer } from './screen.ts';
 
 export interface StepInput {
   machine: AnyStateMachine;
@@ -30,6 +31,8 @@ export type StepResult =
       done: boolean;
       /** Tags of the state the machine is in after the step (`handover` gives the conversation to people). */
       tags: string[];
+      /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
+      screens?: FlowAnswer[];
     }
   | { ok: false; error: unknown; phase: 'restore' | 'transition' };
 
@@ -72,6 +75,7 @@ export interface LiveStep {
   /** Called on every inspection event, so an awaiting caller can re-check its children. */
   onActivity: (() => void) | undefined;
   readonly replies: OutboundMessage[];
+  readonly screens: FlowAnswer[];
   readonly armed: Map<string, { scheduled: ScheduledEvent; fireAt: number }>;
   readonly step: StepInput;
 }
@@ -87,6 +91,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
     failure: undefined,
     onActivity: undefined,
     replies: [],
+    screens: [],
     armed: new Map(),
     step,
   };
@@ -112,6 +117,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
   }
   live.actor = actor;
   collectReplies(actor.system, (message) => live.replies.push(message));
+  collectScreens(actor.system, (answer) => live.screens.push(answer));
   actor.subscribe({ error: (error) => (live.failure ??= { error }) });
 
   try {
@@ -136,7 +142,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
 
 /** Reads back the snapshot, timers and replies of a live step, and stops its actor. */
 export function endStep(live: LiveStep): StepResult {
-  const { actor, step, armed, replies } = live;
+  const { actor, step, armed, replies, screens } = live;
   if (live.failure) {
     actor.stop();
     return { ok: false, error: live.failure.error, phase: 'transition' };
@@ -155,7 +161,7 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done, tags: [...snapshot.tags] };
+  return { ok: true, snapshot: persisted, timers, replies, done, tags: [...snapshot.tags], ...(screens.length ? { screens } : {}) };
 }
 
 /**

@@ -76,7 +76,7 @@ function notInHandover(ctx: Context, error: unknown): void {
  * - `POST /api/handovers/{businessNumberId}/{waId}/resolve` `{ agent }` → 200 `{ ended, state }`; 409 likewise
  */
 export function handoverRouter(runtime: Runtime, token: string): Router {
-  const router = new Router({ prefix: '/api' });
+  const router = new Router({ prefix: '/api', sensitive: true });
   router.use(requireBearer(token));
 
   router.get('/handovers', async (ctx) => {

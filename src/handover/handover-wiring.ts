@@ -18,24 +18,31 @@ export interface HandoverBotOptions {
   chatwoot?: ChatwootOptions;
 }
 
+/** What a bot mounts for hand-overs. */
+export interface HandoverWiring {
+  /** The runtime's hand-over options (sinks included). */
+  options: HandoverOptions;
+  /** Routes served with the API (`/api/handovers`, behind the API token). */
+  apiRouters(runtime: Runtime, apiToken: string): Router[];
+  /** Routes served on the webhook's port (`/integrations/chatwoot`, authenticated by its own token). */
+  publicRouters(runtime: Runtime): Router[];
+}
+
 /**
  * Turns a bot's hand-over settings into the runtime's sinks and the HTTP routes to mount: the agent
  * API (`/api/handovers`, with the API token) and Chatwoot's webhook (`/integrations/chatwoot`).
  */
-export function handoverWiring(options: HandoverBotOptions, logger: Logger): { options: HandoverOptions; routers: (runtime: Runtime, apiToken: string | undefined) => Router[] } {
+export function handoverWiring(options: HandoverBotOptions, logger: Logger): HandoverWiring {
   const sinks: AgentSink[] = [...(options.handover?.sinks ?? [])];
   if (options.agentWebhook) sinks.push(agentWebhookSink(options.agentWebhook));
   const chatwoot = options.chatwoot && chatwootSink(new ChatwootApi(options.chatwoot), logger);
   if (chatwoot) sinks.push(chatwoot);
   return {
     options: { ...options.handover, sinks },
-    routers(runtime, apiToken) {
-      const routers: Router[] = [];
-      if (apiToken) routers.push(handoverRouter(runtime, apiToken));
-      if (options.chatwoot && chatwoot) {
-        routers.push(chatwootRouter({ handovers: runtime.handovers, token: options.chatwoot.webhookToken, inboxId: options.chatwoot.inboxId, note: chatwoot.note, logger }));
-      }
-      return routers;
+    apiRouters: (runtime, apiToken) => [handoverRouter(runtime, apiToken)],
+    publicRouters(runtime) {
+      if (!options.chatwoot || !chatwoot) return [];
+      return [chatwootRouter({ handovers: runtime.handovers, token: options.chatwoot.webhookToken, inboxId: options.chatwoot.inboxId, note: chatwoot.note, logger })];
     },
   };
 }

@@ -10,7 +10,9 @@ export type LogEntry =
   /** An event from outside the chat (proactive API), e.g. `event: api.orderShipped`. */
   | { kind: 'event'; line: string }
   /** What a person did during a hand-over: `agent Sam: Hi`, `agent Sam resolves`. */
-  | { kind: 'agent'; line: string };
+  | { kind: 'agent'; line: string }
+  /** The machine's answer to a WhatsApp Flow's data-endpoint request (`screen: CONFIRM {…}`). */
+  | { kind: 'screen'; line: string };
 
 /** The transcript text of a conversation: `user: …` lines, `bot: …` blocks, `wait: 10m` jumps. */
 export function renderLog(entries: readonly LogEntry[]): string {

@@ -55,7 +55,7 @@ function toWhatsApp(payload: Json): OutboundMessage[] {
  * verified, chatwoot/chatwoot#13809), while every version can call a URL with a secret query.
  */
 export function chatwootRouter(options: ChatwootRouterOptions): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   const { handovers, logger } = options;
   // Chatwoot may deliver a webhook twice: an agent's message must reach WhatsApp once.
   const handled = new Set<number>();
