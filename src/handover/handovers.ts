@@ -146,15 +146,29 @@ export class Handovers implements StepObserver {
 
   /** @internal Resumes the deliveries left by the last run. */
   async start(): Promise<void> {
-    if (this.sinkNames.length === 0) return;
     let resumed = 0;
     for (const key of await this.keys()) {
       const record = await this.deps.jobs().loadExisting(key);
       if (!record?.agentOutbox?.length) continue;
-      resumed += record.agentOutbox.length;
+      const orphans = record.agentOutbox.filter((entry) => !this.sinkNames.includes(entry.sink));
+      if (orphans.length > 0) this.dropOrphans(key, orphans.map((entry) => entry.sink));
+      resumed += record.agentOutbox.length - orphans.length;
       this.delivery.sync(record);
     }
     if (resumed > 0) this.deps.logger.info({ notifications: resumed }, 'delivering hand-over notifications left by the last run');
+  }
+
+  /** Notifications for a sink no longer configured would wait for ever: drop them, loudly. */
+  private dropOrphans(key: string, sinks: string[]): void {
+    const gone = new Set(sinks);
+    this.deps.logger.warn({ contact: key, sinks: [...gone], notifications: sinks.length }, 'hand-over notifications for agent tools no longer configured dropped');
+    this.deps.enqueue(key, async () => {
+      const record = await this.deps.jobs().loadExisting(key);
+      if (!record?.agentOutbox) return;
+      record.agentOutbox = record.agentOutbox.filter((entry) => !gone.has(entry.sink));
+      if (record.agentOutbox.length === 0) delete record.agentOutbox;
+      await this.deps.store.save(record);
+    });
   }
 
   /** @internal Stops new delivery attempts (the ones in flight finish); undelivered notifications stay on the records. */

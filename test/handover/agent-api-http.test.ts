@@ -176,3 +176,13 @@ describe('agent API over HTTP', () => {
     expect(t.mock.sends()).toHaveLength(sends + 1);
   });
 });
+
+describe('agent API on its own port (CHARTBOT_API_PORT)', () => {
+  it('is served with the other /api routes, not on the webhook port', async () => {
+    t = await startBotUnderTest({ flows, apiToken: TOKEN, apiPort: 0 });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    expect((await fetch(`${t.url}/api/handovers`, { headers: auth })).status).toBe(404);
+    expect(await (await fetch(`${t.apiUrl}/api/handovers`, { headers: auth })).json()).toEqual({ handovers: [] });
+    expect((await fetch(`${t.apiUrl}/api/handovers`)).status).toBe(401);
+  });
+});

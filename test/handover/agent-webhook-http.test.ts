@@ -83,3 +83,24 @@ describe('agent webhook', () => {
     expect(receiver.accepted().map((n) => n.type)).toEqual(['handover.started', 'handover.message']);
   });
 });
+
+describe('agent webhook across configurations', () => {
+  it('notifications left for an agent tool that is no longer configured are dropped at the next start, not kept for ever', async () => {
+    receiver = await startAgentReceiver(503);
+    t = await start(receiver);
+    const wa = '4915550303';
+    await userSays(textMessage(wa, 'hi'));
+    await userSays(buttonReply(wa, 'human', 'Talk to a person'));
+    await waitUntil(() => receiver!.received.length >= 1, 'a failed attempt');
+    await t.stop(); // the notification stays on the contact
+    const again = await startBotUnderTest({ flows, apiToken: 'token' }, { mock: t.mock, dataDir: t.dataDir });
+    try {
+      await again.bot.runtime.idle();
+      const record = (await again.bot.runtime.inspect(BUSINESS.phoneNumberId, wa))?.record;
+      expect(record?.agentOutbox).toBeUndefined();
+      expect(record?.handover).toMatchObject({ state: 'handover.waiting' }); // the hand-over itself goes on
+    } finally {
+      await again.stop();
+    }
+  });
+});
