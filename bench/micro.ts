@@ -15,6 +15,10 @@ import { BENCH_NUMBER, waIdOf } from './contacts.ts';
 import { benchEchoMachine } from './flows/bench-echo.ts';
 import { benchRecord } from './seed-contacts.ts';
 import { round } from './stats.ts';
+import { migrateConversation } from '../src/conversation/flow-migration.ts';
+import { composeMigrations, defaultContext, renameState } from '../src/conversation/migration-helpers.ts';
+import { lintMachine } from '../src/lint/lint-machine.ts';
+import { supportMachine } from '../flows/support.ts';
 import { webhookBatch } from './webhook-batch.ts';
 
 export interface MicroResult {
@@ -45,6 +49,9 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
     });
   const persistAfter = (result: ReturnType<typeof step>) => ({ ...record, snapshot: result.ok ? result.snapshot : undefined, updatedAt: Date.now() });
 
+  // Version 2 of the bench flow: one migration step (a rename that does not apply here, a new context field).
+  const versioned = { name: 'bench-echo', machine: benchEchoMachine, version: 2, migrate: { 1: composeMigrations(renameState('idle', 'waiting'), defaultContext({ plan: 'basic' })) } };
+
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
   bench
     .add('parse a webhook batch (10 messages, JSON.parse + parseWebhook)', () => {
@@ -66,6 +73,13 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
         { id: 'human', title: 'Talk to a person' },
       ]);
       JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: record.waId, ...message });
+    })
+    .add('migrate a saved conversation one version (migration + restore check)', () => {
+      const result = migrateConversation(versioned, { snapshot: record.snapshot, timers: [], version: 1 });
+      if (result.outcome !== 'migrate') throw new Error(`bench migration: ${result.outcome}`);
+    })
+    .add('lint the support flow (every rule)', () => {
+      lintMachine(supportMachine);
     });
   await bench.run();
   await durableStore.close();

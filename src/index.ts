@@ -6,6 +6,14 @@ export { createBot, type Bot, type BotOptions, type JournalSettings } from './se
 export { Runtime, type RuntimeOptions, type SentReply, type ContactView } from './conversation/runtime.ts';
 export { reply, type ReplyContent, type ReplyFunction } from './conversation/reply.ts';
 export { defineFlow, type Flow, type FlowDefinition, type FlowInput } from './conversation/define-flow.ts';
+export type { FlowMigrations, FlowSnapshot, SnapshotMigration, VersionsBelow } from './conversation/flow-snapshot.ts';
+export { renameState, moveState, defaultContext, composeMigrations, type StateMove } from './conversation/migration-helpers.ts';
+export { migrateConversation, type MigrationResult, type StoredConversation, type MigrateOptions } from './conversation/flow-migration.ts';
+export { ConversationMigrator, type FlowMigrationCounts } from './conversation/conversation-migrator.ts';
+export { planMigrations, type MigrationPlan, type MigrationRow, type PlannedOutcome } from './conversation/migration-plan.ts';
+export { lintMachine, type LintMachineOptions } from './lint/lint-machine.ts';
+export { lintFlowFile, lintFlowFiles, type LintedFile } from './lint/lint-files.ts';
+export { LINT_RULES, type LintFinding, type StateFinding, type LintRuleId, type LintSeverity } from './lint/finding.ts';
 export { createFlowRegistry, FlowConfigError, type FlowRegistry } from './conversation/flow-registry.ts';
 export { loadFlows, loadFlowFile } from './conversation/load-flows.ts';
 export { systemClock, type Clock } from './conversation/clock.ts';

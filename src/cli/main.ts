@@ -6,6 +6,7 @@ import { registerTestingCommands } from './testing-commands.ts';
 import { templatesCommand } from './templates-command.ts';
 import { flowsKeygen } from './flows-keygen.ts';
 import { ProviderError } from '../providers/provider.ts';
+import { registerFlowCommands } from './flow-commands.ts';
 
 const program = new Command();
 program.name('chartbot').description('WhatsApp bots where every conversation is a statechart');
@@ -18,6 +19,7 @@ program
   });
 
 registerTestingCommands(program);
+registerFlowCommands(program);
 
 const flows = program.command('flows').description('WhatsApp Flows tools');
 flows

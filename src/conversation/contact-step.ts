@@ -10,10 +10,13 @@ import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { StepInput, StepResult } from './run-step.ts';
 import type { RuntimeEvents } from './runtime-events.ts';
+import type { ConversationMigrator } from './conversation-migrator.ts';
 import type { FlowAnswer } from './screen.ts';
 
 export interface ContactStepOptions {
   registry: FlowRegistry;
+  /** Brings records written with an older flow version up to date (versioned flows). */
+  migrations: ConversationMigrator;
   store: SessionStore;
   logger: Logger;
   events: RuntimeEvents;
@@ -54,7 +57,7 @@ export type StepFailureHandler = (error: unknown, flow: string) => Promise<void>
 export class ContactStep {
   constructor(private readonly options: ContactStepOptions) {}
 
-  async run(record: ContactRecord, event: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
+  async run(record: ContactRecord, received: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
     const { registry, store, logger } = this.options;
     const started = performance.now();
     const flow = registry.forNumber(record.businessNumberId);
@@ -63,6 +66,8 @@ export class ContactStep {
       delete record.snapshot;
       record.timers = [];
     }
+    // A record of an older flow version is migrated first (a due timer of a moved state moves with it).
+    const event = this.options.migrations.upgrade(record, flow, received, logger);
     const before = (record.snapshot as { value?: unknown } | undefined)?.value;
     const input: StepInput = { machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input: { contact, businessNumberId: record.businessNumberId }, now };
     let result = await this.runMachine(record, input);
@@ -70,6 +75,7 @@ export class ContactStep {
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
+      this.options.migrations.restarted(flow.name);
       restarted = true;
       result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
     }

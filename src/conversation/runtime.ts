@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { ContactJobs } from './contact-jobs.ts';
 import { KeyedQueue } from './contact-queue.ts';
 import { ContactStep } from './contact-step.ts';
+import { ConversationMigrator } from './conversation-migrator.ts';
 import type { Flow } from './define-flow.ts';
 import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { RuntimeEvents, type RuntimeEventMap, type SentReply } from './runtime-events.ts';
@@ -48,6 +49,8 @@ export class Runtime {
   readonly events: RuntimeEvents;
   /** Hand-overs to people: list them, let agents write and resolve (src/handover). */
   readonly handovers: Handovers;
+  /** Conversations migrated to a newer flow version, or restarted because they could not be (see versioned flows). */
+  readonly migrations = new ConversationMigrator();
   private readonly queue: KeyedQueue;
   private readonly timers: TimerScheduler;
   /** Replies waiting for their next attempt, one wake-up per contact. */
@@ -91,6 +94,7 @@ export class Runtime {
     });
     const step = new ContactStep({
       registry: this.registry,
+      migrations: this.migrations,
       store: this.store,
       logger: this.logger,
       events: this.events,

@@ -1,4 +1,5 @@
 import type { InteractiveHeader, MediaSource, OutboundMessage } from './outbound.ts';
+import { MessageLimitError } from './message-limit-error.ts';
 
 /**
  * What every builder shares: the error it throws, length checks, the options every message kind
@@ -9,20 +10,11 @@ import type { InteractiveHeader, MediaSource, OutboundMessage } from './outbound
  * URLs are Meta's developer documentation pages.
  */
 
-/**
- * A message that WhatsApp would reject, caught while building it. The message names the field, the
- * limit and the offending value, so a flow author finds the mistake in a test.
- */
-export class MessageLimitError extends Error {
-  override readonly name = 'MessageLimitError';
-  constructor(
-    readonly field: string,
-    readonly limit: string,
-    readonly value: unknown,
-  ) {
-    super(`${field}: ${limit} (got ${JSON.stringify(value)})`);
-  }
-}
+export { MessageLimitError };
+export { deferrable } from './limit-deferral.ts';
+
+/** What a builder returns instead of throwing while `chartbot lint` loads a flow (see limit-deferral.ts). */
+export const standIn = (): OutboundMessage => ({ type: 'text', text: { body: '' } });
 
 /** Checks a length in characters (code points, as WhatsApp counts them), not UTF-16 units. */
 export function maxLength(field: string, value: string, max: number, min = 1): string {

@@ -11,9 +11,11 @@ import type {
 import {
   bodyText,
   decorate,
+  deferrable,
   maxLength,
   mediaSource,
   MessageLimitError,
+  standIn,
   withCommon,
   type CommonOptions,
   type InteractiveOptions,
@@ -37,12 +39,12 @@ export {
 } from './builder-common.ts';
 
 /** A text message (body 1-4,096 characters). */
-export function text(body: string, options?: CommonOptions & { previewUrl?: boolean }): OutboundMessage {
+export const text = deferrable(function text(body: string, options?: CommonOptions & { previewUrl?: boolean }): OutboundMessage {
   // The spec gives `text.body` no maxLength; 4,096: https://developers.facebook.com/docs/whatsapp/cloud-api/messages/text-messages
   const message: OutboundMessage = { type: 'text', text: { body: maxLength('text.body', body, 4096) } };
   if (options?.previewUrl) message.text.preview_url = true;
   return withCommon(message, options);
-}
+}, standIn);
 
 export interface ButtonSpec {
   id: string;
@@ -54,7 +56,7 @@ export interface ButtonSpec {
  * The header may be text, an image, a video or a document
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages).
  */
-export function buttons(body: string, choices: ButtonSpec[], options?: InteractiveOptions): OutboundMessage {
+export const buttons = deferrable(function buttons(body: string, choices: ButtonSpec[], options?: InteractiveOptions): OutboundMessage {
   // 1-3 buttons, id ≤ 256 without leading/trailing spaces, title ≤ 20 and unique: spec `ActionObject.buttons`.
   if (choices.length < 1 || choices.length > 3) throw new MessageLimitError('buttons', 'must have 1-3 buttons', choices.length);
   const ids = new Set<string>();
@@ -75,13 +77,13 @@ export function buttons(body: string, choices: ButtonSpec[], options?: Interacti
   };
   decorate(interactive, options, ['text', 'image', 'video', 'document'], 'reply-buttons');
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 /**
  * A list message: a button that opens up to 10 rows in total. Picks arrive as `user.list`. The
  * header can only be text (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-list-messages).
  */
-export function list(body: string, buttonLabel: string, sections: ListSection[], options?: TextHeaderOptions): OutboundMessage {
+export const list = deferrable(function list(body: string, buttonLabel: string, sections: ListSection[], options?: TextHeaderOptions): OutboundMessage {
   const rows = sections.flatMap((s) => s.rows);
   // 1-10 sections: spec `ActionObject.sections`. 10 rows across all sections: the list-messages page above.
   if (sections.length < 1 || sections.length > 10) throw new MessageLimitError('sections', 'must have 1-10 sections', sections.length);
@@ -108,7 +110,7 @@ export function list(body: string, buttonLabel: string, sections: ListSection[],
   };
   decorate(interactive, options, ['text'], 'list');
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 export interface FlowInvitationSpec extends TextHeaderOptions {
   body: string;
@@ -147,7 +149,7 @@ export function flowTokenPlaceholder(tag?: string): string {
  * Invites the user to fill in a WhatsApp Flow; the submission arrives as `user.flow`. The header
  * can only be text (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow).
  */
-export function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
+export const flowInvitation = deferrable(function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
   // flow_id or flow_name, not both: spec `ActionObject` (flow parameters, oneOf).
   if (!spec.flowId && !spec.flowName) throw new MessageLimitError('flowId', 'flowId or flowName is required', undefined);
   if (spec.flowId && spec.flowName) throw new MessageLimitError('flowName', 'give flowId or flowName, not both', spec.flowName);
@@ -181,20 +183,20 @@ export function flowInvitation(spec: FlowInvitationSpec): OutboundMessage {
   };
   decorate(interactive, spec, ['text'], 'flow');
   return withCommon({ type: 'interactive', interactive }, spec);
-}
+}, standIn);
 
 // Captions ≤ 1,024 (image, video, document): https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages#media-object
 const CAPTION_MAX = 1024;
 
 /** An image by public URL or uploaded media id (caption ≤ 1,024 characters). */
-export function image(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
+export const image = deferrable(function image(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
   const media: MediaSource & { caption?: string } = { ...mediaSource('image', source) };
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, CAPTION_MAX);
   return withCommon({ type: 'image', image: media }, options);
-}
+}, standIn);
 
 /** A document by public URL or uploaded media id (caption ≤ 1,024 characters). */
-export function document(
+export const document = deferrable(function document(
   source: string | MediaSource,
   options?: CommonOptions & { caption?: string; filename?: string },
 ): OutboundMessage {
@@ -202,27 +204,27 @@ export function document(
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, CAPTION_MAX);
   if (options?.filename !== undefined) media.filename = options.filename;
   return withCommon({ type: 'document', document: media }, options);
-}
+}, standIn);
 
 /** A video by public URL or uploaded media id (caption ≤ 1,024 characters). */
-export function video(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
+export const video = deferrable(function video(source: string | MediaSource, options?: CommonOptions & { caption?: string }): OutboundMessage {
   const media: MediaSource & { caption?: string } = { ...mediaSource('video', source) };
   if (options?.caption !== undefined) media.caption = maxLength('caption', options.caption, CAPTION_MAX);
   return withCommon({ type: 'video', video: media }, options);
-}
+}, standIn);
 
 /** An audio file or voice note by public URL or media id (no caption: WhatsApp has none for audio). */
-export function audio(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+export const audio = deferrable(function audio(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
   return withCommon({ type: 'audio', audio: { ...mediaSource('audio', source) } }, options);
-}
+}, standIn);
 
 /** A sticker (WebP) by public URL or media id. */
-export function sticker(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
+export const sticker = deferrable(function sticker(source: string | MediaSource, options?: CommonOptions): OutboundMessage {
   return withCommon({ type: 'sticker', sticker: { ...mediaSource('sticker', source) } }, options);
-}
+}, standIn);
 
 /** A location pin. Latitude −90…90, longitude −180…180. */
-export function location(
+export const location = deferrable(function location(
   latitude: number,
   longitude: number,
   options?: CommonOptions & { name?: string; address?: string },
@@ -233,7 +235,7 @@ export function location(
   if (options?.name !== undefined) loc.name = options.name;
   if (options?.address !== undefined) loc.address = options.address;
   return withCommon({ type: 'location', location: loc }, options);
-}
+}, standIn);
 
 /** One contact card (spec `ContactObject`); `name.formatted_name` is required by WhatsApp. */
 export interface ContactCard {
@@ -249,7 +251,7 @@ export interface ContactCard {
 }
 
 /** One to five contact cards. */
-export function contacts(cards: ContactCard[], options?: CommonOptions): OutboundMessage {
+export const contacts = deferrable(function contacts(cards: ContactCard[], options?: CommonOptions): OutboundMessage {
   // 1-5 cards: spec `ContactsMessage.contacts`. formatted_name is required:
   // https://developers.facebook.com/docs/whatsapp/cloud-api/messages/contacts-messages
   if (cards.length < 1 || cards.length > 5) throw new MessageLimitError('contacts', 'must have 1-5 contacts', cards.length);
@@ -258,27 +260,27 @@ export function contacts(cards: ContactCard[], options?: CommonOptions): Outboun
     if (card.birthday !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(card.birthday)) throw new MessageLimitError(`contacts[${i}].birthday`, 'must be YYYY-MM-DD', card.birthday);
   });
   return withCommon({ type: 'contacts', contacts: cards.map((c) => ({ ...c }) as Record<string, unknown>) }, options);
-}
+}, standIn);
 
 /** Reacts to a message with one emoji (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/reaction-messages). */
-export function reaction(messageId: string, emoji: string): OutboundMessage {
+export const reaction = deferrable(function reaction(messageId: string, emoji: string): OutboundMessage {
   maxLength('reaction.message_id', messageId, 256);
   if ([...new Intl.Segmenter().segment(emoji)].length !== 1) throw new MessageLimitError('reaction.emoji', 'must be exactly one emoji', emoji);
   return { type: 'reaction', reaction: { message_id: messageId, emoji } };
-}
+}, standIn);
 
 /** Removes our reaction from a message (WhatsApp: the same request with an empty emoji). */
-export function removeReaction(messageId: string): OutboundMessage {
+export const removeReaction = deferrable(function removeReaction(messageId: string): OutboundMessage {
   maxLength('reaction.message_id', messageId, 256);
   return { type: 'reaction', reaction: { message_id: messageId, emoji: '' } };
-}
+}, standIn);
 
 /**
  * A message with one button that opens a URL (label ≤ 20 characters, http(s) URL). The header may be
  * text, an image, a video or a document
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-cta-url-messages).
  */
-export function ctaUrl(body: string, label: string, url: string, options?: InteractiveOptions): OutboundMessage {
+export const ctaUrl = deferrable(function ctaUrl(body: string, label: string, url: string, options?: InteractiveOptions): OutboundMessage {
   if (!/^https?:\/\/\S+$/.test(url)) throw new MessageLimitError('url', 'must be an http(s) URL', url);
   const interactive: CtaUrlInteractive = {
     type: 'cta_url',
@@ -288,17 +290,17 @@ export function ctaUrl(body: string, label: string, url: string, options?: Inter
   };
   decorate(interactive, options, ['text', 'image', 'video', 'document'], 'cta_url');
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 /**
  * Asks the user to share their location (a "Send location" button); it arrives as `user.location`.
  * No header (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/location-request-messages).
  */
-export function locationRequest(body: string, options?: CommonOptions): OutboundMessage {
+export const locationRequest = deferrable(function locationRequest(body: string, options?: CommonOptions): OutboundMessage {
   const interactive: LocationRequestInteractive = {
     type: 'location_request_message',
     body: bodyText(body),
     action: { name: 'send_location' },
   };
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);

@@ -1,5 +1,5 @@
 import type { CatalogMessageInteractive, OutboundMessage, ProductInteractive, ProductListInteractive, ProductListSection } from './outbound.ts';
-import { bodyText, maxLength, MessageLimitError, withCommon, type CommonOptions } from './builder-common.ts';
+import { bodyText, maxLength, deferrable, MessageLimitError, standIn, withCommon, type CommonOptions } from './builder-common.ts';
 
 /**
  * Messages that show products of the business's Meta catalog, leading the user to order (the cart
@@ -27,7 +27,7 @@ function id(field: string, value: string): string {
  * One product of your catalog, with its image, price and an "add to cart" button. Takes no header
  * (spec `HeaderObject`: "Cannot be set for 'product' type").
  */
-export function product(catalogId: string, productRetailerId: string, options?: ProductOptions): OutboundMessage {
+export const product = deferrable(function product(catalogId: string, productRetailerId: string, options?: ProductOptions): OutboundMessage {
   const interactive: ProductInteractive = {
     type: 'product',
     action: { catalog_id: id('catalogId', catalogId), product_retailer_id: id('productRetailerId', productRetailerId) },
@@ -35,7 +35,7 @@ export function product(catalogId: string, productRetailerId: string, options?: 
   if (options?.body !== undefined) interactive.body = bodyText(options.body);
   footer(interactive, options?.footer);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 export interface ProductSectionSpec {
   /** ≤ 24 characters (spec `SectionObject.title`); every product-list section needs one. */
@@ -51,7 +51,7 @@ export const PRODUCT_LIST_MAX_ITEMS = 30;
  * Up to 30 products of your catalog in up to 10 titled sections. The header is required and text
  * only (spec `HeaderObject`: "Required for 'product_list' type").
  */
-export function productList(
+export const productList = deferrable(function productList(
   catalogId: string,
   spec: { header: string; body: string; sections: ProductSectionSpec[] },
   options?: CommonOptions & { footer?: string },
@@ -83,13 +83,13 @@ export function productList(
   };
   footer(interactive, options?.footer);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);
 
 /**
  * A "View catalog" button that opens your whole catalog, showing `thumbnailProduct`'s image (spec
  * `ActionObject`: catalog_message parameters require `thumbnail_product_retailer_id`). No header.
  */
-export function catalogMessage(body: string, thumbnailProduct: string, options?: CommonOptions & { footer?: string }): OutboundMessage {
+export const catalogMessage = deferrable(function catalogMessage(body: string, thumbnailProduct: string, options?: CommonOptions & { footer?: string }): OutboundMessage {
   const interactive: CatalogMessageInteractive = {
     type: 'catalog_message',
     body: bodyText(body),
@@ -97,4 +97,4 @@ export function catalogMessage(body: string, thumbnailProduct: string, options?:
   };
   footer(interactive, options?.footer);
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);

@@ -1,5 +1,5 @@
 import type { OrderAmount, OrderDetailsInteractive, OrderDetailsItem, OrderStatusInteractive, OrderStatusValue, OutboundMessage } from './outbound.ts';
-import { bodyText, decorate, maxLength, MessageLimitError, withCommon, type CommonOptions } from './builder-common.ts';
+import { bodyText, decorate, maxLength, deferrable, MessageLimitError, standIn, withCommon, type CommonOptions } from './builder-common.ts';
 
 /**
  * `order_details` (review and pay in WhatsApp) and `order_status` messages, as Meta's spec documents
@@ -59,7 +59,7 @@ export interface OrderDetailsSpec extends CommonOptions {
  * An order to review and pay. The subtotal and total are computed from the lines, tax, shipping
  * and discount, so they always add up as WhatsApp requires (total = subtotal + tax + shipping − discount).
  */
-export function orderDetails(spec: OrderDetailsSpec): OutboundMessage {
+export const orderDetails = deferrable(function orderDetails(spec: OrderDetailsSpec): OutboundMessage {
   if (!/^[A-Z]{3}$/.test(spec.currency)) throw new MessageLimitError('currency', 'must be an ISO 4217 code such as INR', spec.currency);
   if (spec.items.length < 1) throw new MessageLimitError('items', 'must have at least 1 item', 0);
   maxLength('paymentConfiguration', spec.paymentConfiguration, 60);
@@ -107,12 +107,12 @@ export function orderDetails(spec: OrderDetailsSpec): OutboundMessage {
   };
   decorate(interactive, { ...(spec.headerImage === undefined ? {} : { header: { image: spec.headerImage } }), ...(spec.footer === undefined ? {} : { footer: spec.footer }) }, ['image'], 'order_details');
   return withCommon({ type: 'interactive', interactive }, spec);
-}
+}, standIn);
 
 const STATUSES: readonly OrderStatusValue[] = ['pending', 'processing', 'partially-shipped', 'shipped', 'completed', 'canceled'];
 
 /** Tells the user what happened to an order sent with `orderDetails` (same `referenceId`). */
-export function orderStatus(
+export const orderStatus = deferrable(function orderStatus(
   referenceId_: string,
   status: OrderStatusValue,
   body: string,
@@ -129,4 +129,4 @@ export function orderStatus(
   };
   decorate(interactive, options?.footer === undefined ? undefined : { footer: options.footer }, [], 'order_status');
   return withCommon({ type: 'interactive', interactive }, options);
-}
+}, standIn);

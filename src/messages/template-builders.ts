@@ -1,6 +1,10 @@
-import { maxLength, MessageLimitError, withCommon, type CommonOptions } from './builder-common.ts';
+import { deferrable, maxLength, MessageLimitError, withCommon, type CommonOptions } from './builder-common.ts';
 import { flowTokenPlaceholder } from './builders.ts';
 import type { MediaSource, OutboundMessage, TemplateButtonAction, TemplateComponent, TemplateParameter } from './outbound.ts';
+
+/** What a builder returns instead of throwing while `chartbot lint` loads a flow (see limit-deferral.ts). */
+const standInParameter = (): TemplateParameter => ({ type: 'text', text: '-' });
+const standInMessage = (): OutboundMessage => ({ type: 'template', template: { name: 'stand_in', language: { code: 'en' } } });
 
 /**
  * Template messages: the only kind WhatsApp delivers outside the 24-hour window. The template
@@ -64,27 +68,27 @@ const toParam = (field: string, value: TemplateValue): TemplateParameter => {
 };
 
 /** A currency parameter; `amount` is in the currency's units (e.g. 12.5 EUR), sent as `amount_1000`. */
-export function currency(amount: number, code: string, fallback: string): TemplateParameter {
+export const currency = deferrable(function currency(amount: number, code: string, fallback: string): TemplateParameter {
   if (!/^[A-Z]{3}$/.test(code)) throw new MessageLimitError('currency.code', 'must be an ISO 4217 code such as EUR', code);
   if (!Number.isFinite(amount)) throw new MessageLimitError('currency.amount', 'must be a finite number', amount);
   return { type: 'currency', currency: { fallback_value: fallback, code, amount_1000: Math.round(amount * 1000) } };
-}
+}, standInParameter);
 
 /** A date-time parameter (WhatsApp shows `fallback` as given). */
-export function dateTime(fallback: string): TemplateParameter {
+export const dateTime = deferrable(function dateTime(fallback: string): TemplateParameter {
   if (fallback.length === 0) throw new MessageLimitError('date_time.fallback_value', 'must not be empty', fallback);
   return { type: 'date_time', date_time: { fallback_value: fallback } };
-}
+}, standInParameter);
 
 /** A header media parameter. */
-export function mediaParam(kind: 'image' | 'video' | 'document', source: MediaSource, filename?: string): TemplateParameter {
+export const mediaParam = deferrable(function mediaParam(kind: 'image' | 'video' | 'document', source: MediaSource, filename?: string): TemplateParameter {
   if (kind === 'image') return { type: 'image', image: source };
   if (kind === 'video') return { type: 'video', video: source };
   return { type: 'document', document: filename ? { ...source, filename } : source };
-}
+}, standInParameter);
 
 /** A template message: `template('order_shipped', 'en', { body: ['Ada', '#1042'] })`. */
-export function template(name: string, languageCode: string, spec: TemplateSpec = {}): OutboundMessage {
+export const template = deferrable(function template(name: string, languageCode: string, spec: TemplateSpec = {}): OutboundMessage {
   if (!/^[a-z0-9_]{1,512}$/.test(name)) throw new MessageLimitError('template.name', 'must be 1-512 lowercase letters, digits or _', name);
   if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(languageCode)) throw new MessageLimitError('template.language', 'must be a code such as en or en_US', languageCode);
   const components: TemplateComponent[] = [];
@@ -115,7 +119,7 @@ export function template(name: string, languageCode: string, spec: TemplateSpec 
   const message: OutboundMessage = { type: 'template', template: { name, language: { code: languageCode } } };
   if (components.length) message.template.components = components;
   return withCommon(message, spec);
-}
+}, standInMessage);
 
 /** The text a template parameter stands for (what the user reads); undefined for media parameters. */
 export function templateParameterText(p: TemplateParameter): string | undefined {
