@@ -10,6 +10,7 @@ import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
 import type { HandoverOptions } from '../handover/handovers.ts';
 import type { FlowRegistry } from './flow-registry.ts';
+import type { Coordination } from './coordination.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -39,6 +40,11 @@ export interface RuntimeOptions {
   sentLog?: SentLog;
   /** Where agent tools hear about hand-overs (states tagged `handover`): the agent webhook, Chatwoot, your own sinks. */
   handover?: HandoverOptions;
+  /**
+   * Who runs each contact's work and when. Default: one process (an in-memory queue per contact);
+   * `redisCoordination` for several processes sharing Redis.
+   */
+  coordination?: Coordination;
 }
 
 /** What a contact's machine looks like now, for admin tools and tests. */
