@@ -3,6 +3,7 @@ import { maskPhoneFields } from './logging/mask-phones.ts';
 
 export type { Logger };
 
+/** Options of `createLogger`. */
 export interface LoggerOptions {
   /** Mask phone numbers in the phone fields of log objects, nested ones included (CHARTBOT_MASK_PHONES; see mask-phones.ts). */
   maskPhones?: boolean;

@@ -11,8 +11,9 @@ import { limitHeapGrowth } from './heap-growth.ts';
  * `chartbot start`: a bot configured from the environment. SIGTERM/SIGINT stop intake, finish
  * in-flight work, flush state and exit 0.
  */
-export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function startCommand(env: Record<string, string | undefined> = process.env, options: { port?: number } = {}): Promise<void> {
   const config = loadConfig(env);
+  if (options.port !== undefined) config.port = options.port;
   limitHeapGrowth();
   const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
   for (const warning of config.warnings) logger.warn(warning);

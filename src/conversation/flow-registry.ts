@@ -8,6 +8,7 @@ export class FlowConfigError extends Error {
 /** Picks the flow that serves a business number. */
 export interface FlowRegistry {
   readonly flows: readonly Flow[];
+  /** The flow that serves a business number (`phone_number_id`); throws a `FlowConfigError` when none does. */
   forNumber(businessNumberId: string): Flow;
 }
 

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { checkVersioning, isFlowDefinition, type Flow, type HandoverFlowOptions } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
+import { prepareFlowLoading } from './flow-loader.ts';
 
 const FLOW_EXTENSIONS = new Set(['.ts', '.js', '.mts', '.mjs']);
 
@@ -43,11 +44,15 @@ function checkedHandover(options: HandoverFlowOptions, file: string): HandoverFl
   return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(markRead === undefined ? {} : { markRead }) };
 }
 
-/** Loads one flow file (.ts works without a build step: chartbot runs under tsx). */
+/**
+ * Loads one flow file from any folder: `.ts` works without a build step, and its `chartbot` and
+ * `xstate` imports resolve even where nothing is installed next to it (see flow-loader.ts).
+ */
 export async function loadFlowFile(file: string): Promise<Flow> {
   const path = resolve(file);
   let module: { default?: unknown };
   try {
+    await prepareFlowLoading();
     module = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
     throw new FlowConfigError(`${path}: could not be loaded: ${error instanceof Error ? error.message : String(error)}`, {

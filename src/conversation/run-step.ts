@@ -5,6 +5,7 @@ import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
 import { collectScreens, type FlowAnswer } from './screen.ts';
 
+/** What one step of a contact's machine starts from: the flow, the saved snapshot and timers, and the event. */
 export interface StepInput {
   machine: AnyStateMachine;
   /** Persisted snapshot to restore; undefined starts the machine fresh. */
@@ -21,6 +22,7 @@ export interface StepInput {
   microstepBudget?: number;
 }
 
+/** What one step produced: the new snapshot, the replies it decided, and the timers now pending (or the error that stopped it). */
 export type StepResult =
   | {
       ok: true;

@@ -72,6 +72,7 @@ export class RuntimeEvents {
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
+  /** Calls `listener` for every event of `type`; returns the function that unsubscribes it. */
   on<K extends keyof RuntimeEventMap>(type: K, listener: Listener<RuntimeEventMap[K]>): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
@@ -79,6 +80,7 @@ export class RuntimeEvents {
     return () => set.delete(listener as Listener<never>);
   }
 
+  /** Reports an event to its listeners (runtime internal). */
   emit<K extends keyof RuntimeEventMap>(type: K, payload: RuntimeEventMap[K]): void {
     const set = this.listeners.get(type);
     if (!set) return;
@@ -91,6 +93,7 @@ export class RuntimeEvents {
     }
   }
 
+  /** Whether anyone listens to `type` (so a report that costs something to build can be skipped). */
   has(type: keyof RuntimeEventMap): boolean {
     return (this.listeners.get(type)?.size ?? 0) > 0;
   }

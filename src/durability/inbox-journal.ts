@@ -5,6 +5,7 @@ import { appendSync, syncFile } from './sync-append.ts';
 import { join } from 'node:path';
 import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
 
+/** Options of the inbox journal (`createBot({ journal })` takes the tuning ones). */
 export interface InboxJournalOptions {
   /** Folder of the journal segments (created if missing), e.g. `<dataDir>/inbox`. */
   dir: string;
@@ -20,6 +21,7 @@ export interface InboxJournalOptions {
   onProblem?: (report: JournalProblemReport) => void;
 }
 
+/** A segment found damaged when the journal was opened: a torn last record (skipped) or corrupt data (quarantined). */
 export interface JournalProblemReport extends DecodeProblem {
   file: string;
   /** Where a corrupt segment was moved (never deleted). */

@@ -22,5 +22,6 @@ export interface AgentSink {
    * record), undefined to keep it, or null to forget it. Throws to be called again later.
    */
   deliver(notification: HandoverNotification, context: SinkContext): Promise<SinkState | null | undefined>;
+  /** Releases connections when the runtime closes. */
   close?(): Promise<void>;
 }

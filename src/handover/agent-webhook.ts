@@ -4,6 +4,7 @@ import { ProviderError } from '../providers/provider.ts';
 import { signBody } from '../webhook/signature.ts';
 import type { AgentSink } from './agent-sink.ts';
 
+/** Where and how the agent webhook POSTs (CHARTBOT_AGENT_WEBHOOK_URL, CHARTBOT_AGENT_WEBHOOK_SECRET). */
 export interface AgentWebhookOptions {
   /** Where to POST (`CHARTBOT_AGENT_WEBHOOK_URL`). */
   url: string;

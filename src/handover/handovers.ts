@@ -101,6 +101,7 @@ export class Handovers implements StepObserver {
   private readonly sinkNames: string[];
   private readonly delivery: NotificationDelivery;
 
+  /** @internal The runtime builds it (`runtime.handovers`). */
   constructor(private readonly deps: HandoversDeps) {
     const sinks = deps.options?.sinks ?? [];
     const names = sinks.map((sink) => sink.name);

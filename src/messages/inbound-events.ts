@@ -94,6 +94,7 @@ export interface UserFlowEvent extends InboundBase {
   body?: string;
 }
 
+/** One line of a `user.order` cart. */
 export interface OrderItem {
   productRetailerId: string;
   quantity: number;
@@ -108,6 +109,7 @@ export interface UserOrderEvent extends InboundBase {
   text?: string;
 }
 
+/** The media kinds a `user.media` event can carry. */
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
 export interface UserMediaEvent extends InboundBase {
@@ -169,6 +171,7 @@ export interface UserSystemEvent extends InboundBase {
   newWaId?: string;
 }
 
+/** An error as WhatsApp reports it (code, title, details). */
 export interface WhatsAppError {
   code: number;
   title?: string;
@@ -184,6 +187,7 @@ export interface UserUnsupportedEvent extends InboundBase {
   errors: WhatsAppError[];
 }
 
+/** Every event an inbound message becomes (`user.text`, `user.button`, …; see docs/events.md). */
 export type UserEvent =
   | UserTextEvent
   | UserButtonEvent
@@ -210,6 +214,7 @@ export interface BotFailedEvent {
   timestamp: number;
 }
 
+/** Events the runtime itself sends to a contact's machine: `bot.failed` when a reply could not be delivered. */
 export type BotEvent = BotFailedEvent;
 
 /**
@@ -255,6 +260,7 @@ export interface FlowErrorEvent {
   timestamp: number;
 }
 
+/** Events of a WhatsApp Flow's data endpoint: a screen request (`flow.exchange`) or an error the client reported (`flow.error`). */
 export type FlowEvent = FlowExchangeEvent | FlowErrorEvent;
 
 /** Fields every `agent.*` event carries. */
@@ -291,11 +297,13 @@ export interface AgentTimeoutEvent extends AgentEventBase {
   timeoutMs: number;
 }
 
+/** What people do during a hand-over, as the machine receives it (see docs/handover.md). */
 export type AgentEvent = AgentMessageEvent | AgentResolvedEvent | AgentTimeoutEvent;
 
 /** Every event chartbot delivers to a flow machine. Use it as `types.events` in `setup()`. */
 export type ChartbotEvent = UserEvent | BotEvent | FlowEvent | AgentEvent;
 
+/** The `type` of every user event. */
 export type UserEventType = UserEvent['type'];
 
 /**

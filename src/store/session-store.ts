@@ -24,5 +24,6 @@ export interface SessionStore {
   handoverContacts?(): Promise<string[]>;
   /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
+  /** Flushes what is pending and releases files; no call may follow. */
   close(): Promise<void>;
 }

@@ -38,6 +38,7 @@ function headerMedia(header: Exclude<InteractiveHeader, { type: 'text' }>): Medi
   return header.type === 'image' ? header.image : header.type === 'video' ? header.video : header.document;
 }
 
+/** Options of `renderMessage`. */
 export interface RenderOptions {
   /** Number buttons and rows (`1) FAQ`) for the terminal simulator, starting at this number. */
   numberFrom?: number;

@@ -24,8 +24,10 @@ export function agentLine(agent: string, message: OutboundMessage): string {
  * when the contact is not in a hand-over or a message is refused.
  */
 export class TestAgent {
+  /** @internal Made by `bot.agent(name)`. */
   constructor(
     private readonly driver: AgentDriver,
+    /** The agent's name, as the flow sees it in `agent.message` and `agent.resolved`. */
     readonly name: string,
   ) {}
 

@@ -152,6 +152,7 @@ export class TestBot {
     };
   }
 
+  /** Starts a test bot (what `createTestBot` does): loads the flows, then runs them through the production runtime with a recording provider and a fake clock. */
   static async create(options: TestBotOptions): Promise<TestBot> {
     const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
     if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');

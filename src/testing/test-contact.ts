@@ -71,6 +71,7 @@ export class TestContact {
   private screenLine: string | undefined;
   private stored: ContactRecord | undefined;
 
+  /** @internal Made by `bot.contact(...)`. */
   constructor(
     private readonly driver: ContactDriver,
     readonly waId: string,
@@ -220,6 +221,7 @@ export class TestContact {
     return this.sent.slice(this.turnStart).filter((message) => message.agent === undefined);
   }
 
+  /** The bot's most recent message to this user, if any. */
   get lastMessage(): BotMessage | undefined {
     return this.sent.at(-1);
   }
@@ -255,6 +257,7 @@ export class TestContact {
     return this.view ? stateLabel(this.view.value) : undefined;
   }
 
+  /** The machine's state value as xstate gives it (an object for nested and parallel states). */
   get stateValue(): StateValue | undefined {
     return this.view?.value;
   }
@@ -264,10 +267,12 @@ export class TestContact {
     return this.view ? activePaths(this.view.value).includes(path) : false;
   }
 
+  /** The tags of the current state. */
   get tags(): string[] {
     return this.view?.tags ?? [];
   }
 
+  /** Whether the conversation's current state carries this tag (`tags: ['handover']` in the flow). */
   hasTag(tag: string): boolean {
     return this.tags.includes(tag);
   }

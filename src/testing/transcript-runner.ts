@@ -7,6 +7,7 @@ import { createTestBot, type FlowSource } from './test-bot.ts';
 import { parseTranscript } from './transcript-format.ts';
 import { performAction } from './user-actions.ts';
 
+/** Options of `runTranscript` and `expectTranscript`. */
 export interface TranscriptOptions {
   /** The flow to talk to (default: the transcript's `flow:` line, relative to the transcript file). */
   flow?: FlowSource;
@@ -14,6 +15,7 @@ export interface TranscriptOptions {
   coverage?: CoverageRecorder;
 }
 
+/** The outcome of replaying a transcript: passed or not, and the conversation side by side. */
 export interface TranscriptResult {
   file: string;
   passed: boolean;
@@ -72,6 +74,7 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
   return { file, passed, expected: transcript.expected, actual, diff: passed ? '' : conversationDiff(transcript.expected, actual) };
 }
 
+/** Thrown by `expectTranscript` when the conversation went differently; its message holds the diff. */
 export class TranscriptMismatchError extends Error {
   override readonly name = 'TranscriptMismatchError';
   constructor(readonly result: TranscriptResult) {

@@ -26,8 +26,8 @@ export interface ChartbotProcess {
   kill(): Promise<void>;
 }
 
-export function startChartbot(env: Record<string, string>): ChartbotProcess {
-  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], {
+export function startChartbot(env: Record<string, string>, args: string[] = []): ChartbotProcess {
+  const child = spawn(process.execPath, ['bin/chartbot.js', 'start', ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

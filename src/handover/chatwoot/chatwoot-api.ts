@@ -39,6 +39,7 @@ export interface ChatwootContact {
   contact_inboxes?: Array<{ source_id?: string; inbox?: { id?: number } }>;
 }
 
+/** A file to attach to a Chatwoot message (multipart `attachments[]`). */
 export interface ChatwootAttachment {
   data: Buffer;
   filename: string;
@@ -128,6 +129,7 @@ export class ChatwootApi {
     await this.call('POST', `/conversations/${conversationId}/toggle_status`, { status });
   }
 
+  /** Releases the keep-alive connections. */
   async close(): Promise<void> {
     await this.agent.close();
   }

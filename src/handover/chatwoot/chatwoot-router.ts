@@ -10,6 +10,7 @@ import { CHATWOOT_SINK } from './chatwoot-sink.ts';
 /** Chatwoot's webhook route. */
 export const CHATWOOT_WEBHOOK_PATH = '/integrations/chatwoot';
 
+/** What Chatwoot's webhook route needs. */
 export interface ChatwootRouterOptions {
   handovers: Handovers;
   /** The token Chatwoot's webhook URL carries (`?token=`), CHATWOOT_WEBHOOK_TOKEN. */

@@ -6,6 +6,12 @@ import { describeUserEvent } from '../describe-user-event.ts';
 import type { HandoverNotification, SinkState } from '../handover-record.ts';
 import { ChatwootError, type ChatwootApi, type ChatwootAttachment } from './chatwoot-api.ts';
 
+/** The Chatwoot sink, and a way to leave private notes for the agents of a conversation. */
+export interface ChatwootSink extends AgentSink {
+  /** Leaves a private note (not sent to WhatsApp) in a Chatwoot conversation. */
+  note(conversationId: number, text: string): Promise<void>;
+}
+
 /** The sink's name on contact records. */
 export const CHATWOOT_SINK = 'chatwoot';
 
@@ -26,7 +32,7 @@ const EXTENSIONS: Record<string, string> = { image: 'jpg', video: 'mp4', audio: 
  * `handover.ended` adds a note and resolves the conversation. Agents' answers come back through
  * Chatwoot's webhook (chatwoot-router.ts).
  */
-export function chatwootSink(api: ChatwootApi, logger: Logger): AgentSink & { note(conversationId: number, text: string): Promise<void> } {
+export function chatwootSink(api: ChatwootApi, logger: Logger): ChatwootSink {
   /** Conversations Chatwoot no longer has (deleted there): the next attempt opens a new one. */
   const gone = new Set<number>();
 
