@@ -39,7 +39,7 @@ const VARIABLES: { [name in VariableName]: Omit<ConfigVariable, 'name'> } = {
   CHARTBOT_FLOW: { description: 'name of the catch-all flow when several flows could serve every number' },
   CHARTBOT_MARK_READ: { description: 'false turns automatic read receipts off', default: 'true' },
   CHARTBOT_STORE_JOURNAL: { description: "false turns off the store's write-ahead journal (one fsync'd file write per save)", default: 'true' },
-  CHARTBOT_API_TOKEN: { description: 'bearer token of the /api/ routes (proactive messages, sessions, parked messages); off without it' },
+  CHARTBOT_API_TOKEN: { description: 'bearer token of the /api/ routes (proactive messages, sessions, parked messages, hand-overs); off without it' },
   CHARTBOT_THROUGHPUT_MPS: { description: 'messages per second per business number', default: '80' },
   CHARTBOT_ALLOW_UNSIGNED: { description: 'true lets NODE_ENV=production start without any webhook secret', default: 'false' },
   CHARTBOT_MASK_PHONES: { description: 'true masks phone numbers in logs', default: 'false' },
@@ -50,6 +50,13 @@ const VARIABLES: { [name in VariableName]: Omit<ConfigVariable, 'name'> } = {
   CHARTBOT_TEMPLATE_CHECK: { description: 'true checks every template send against the account\'s approved templates before sending', default: 'false' },
   WHATSAPP_FLOWS_PRIVATE_KEY: { description: 'PEM private key of the WhatsApp Flows data endpoint (POST /flows/endpoint); off without it' },
   WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: { description: 'passphrase of an encrypted WHATSAPP_FLOWS_PRIVATE_KEY' },
+  CHARTBOT_AGENT_WEBHOOK_URL: { description: 'POST hand-over notifications (handover.started/message/ended) to your agent tool (needs CHARTBOT_AGENT_WEBHOOK_SECRET)' },
+  CHARTBOT_AGENT_WEBHOOK_SECRET: { description: 'signs every agent webhook body: X-Chartbot-Signature: sha256=<hex HMAC-SHA256 of the body>' },
+  CHATWOOT_URL: { description: 'Chatwoot base URL: hand-overs become conversations there (set all five CHATWOOT_ variables)' },
+  CHATWOOT_API_TOKEN: { description: "a Chatwoot agent's access token, sent as api_access_token" },
+  CHATWOOT_ACCOUNT_ID: { description: 'the Chatwoot account id (numeric)' },
+  CHATWOOT_INBOX_ID: { description: 'the Chatwoot API-channel inbox hand-overs land in (numeric)' },
+  CHATWOOT_WEBHOOK_TOKEN: { description: "16+ characters: Chatwoot's webhook must call POST /integrations/chatwoot?token=<this>" },
 };
 
 const ORDER = Object.keys(VARIABLES);

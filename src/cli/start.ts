@@ -44,6 +44,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     ...(config.templateCheck && config.businessAccountId && config.token
       ? { templates: { wabaId: config.businessAccountId, token: config.token, baseUrl: config.apiUrl } }
       : {}),
+    ...(config.agentWebhook ? { agentWebhook: config.agentWebhook } : {}),
+    ...(config.chatwoot ? { chatwoot: config.chatwoot } : {}),
   });
   const { url, apiUrl } = await bot.listen(config.port, config.host).catch(async (error: unknown) => {
     await bot.close();

@@ -25,6 +25,22 @@ export interface ContactStepOptions {
   limits: { microstepBudget?: number; serviceTimeoutMs?: number };
   /** Arms (or clears, with undefined) the contact's next timer wake-up. */
   armTimer: (key: string, at: number | undefined) => void;
+  observer?: StepObserver;
+}
+
+/**
+ * Watches every step around its one save (the hand-over module, src/handover: it records
+ * hand-overs and the notifications for agents in the same save as the state).
+ */
+export interface StepObserver {
+  /**
+   * After the machine ran, before the save: may change the record (timers, hand-over fields).
+   * `tags` are the tags of the state after the step; undefined when the flow failed (the state did
+   * not change).
+   */
+  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] | undefined }): void;
+  /** After the save. */
+  afterSave(record: ContactRecord): void;
 }
 
 /** Called when the flow failed on the event, before the record is saved (the runtime parks the message). */
@@ -71,7 +87,9 @@ export class ContactStep {
       // re-runs the message rather than losing it.
       await onFailure?.(result.error, flow.name);
       record.updatedAt = now;
+      this.options.observer?.beforeSave(record, { flow, event, now, tags: undefined });
       await store.save(record);
+      this.options.observer?.afterSave(record);
       this.options.armTimer(record.key, nextFireAt(record));
       report(result.error);
       return record;
@@ -82,7 +100,9 @@ export class ContactStep {
     record.timers = result.timers;
     record.updatedAt = now;
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
+    this.options.observer?.beforeSave(record, { flow, event, now, tags: result.tags });
     await store.save(record);
+    this.options.observer?.afterSave(record);
     this.options.armTimer(record.key, nextFireAt(record));
     if (result.unhandled) {
       // Not an error (a flow may ignore what it does not expect), but the first thing to look for

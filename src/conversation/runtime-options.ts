@@ -8,6 +8,7 @@ import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
+import type { HandoverOptions } from '../handover/handovers.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { Coordination } from './coordination.ts';
 
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
   serviceTimeoutMs?: number;
   /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
   sentLog?: SentLog;
+  /** Where agent tools hear about hand-overs (states tagged `handover`): the agent webhook, Chatwoot, your own sinks. */
+  handover?: HandoverOptions;
   /**
    * Who runs each contact's work and when. Default: one process (an in-memory queue per contact);
    * `redisCoordination` for several processes sharing Redis.
