@@ -66,6 +66,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a reply that keeps failing in a retryable way is retried (CHARTBOT_REPLY_RETRY_MAX_MS, default 24 h). */
   replyRetryMaxMs?: number;
+  /** Several instances on one Redis (CHARTBOT_REDIS_URL, CHARTBOT_REDIS_PREFIX, CHARTBOT_REDIS_LEASE_MS). */
+  redis?: { url: string; prefix: string; leaseMs?: number };
   /** WhatsApp Business Account id (WHATSAPP_BUSINESS_ACCOUNT_ID): whose templates are listed and checked. */
   businessAccountId?: string;
   /** Check template sends against the account's templates (CHARTBOT_TEMPLATE_CHECK=true). */
@@ -96,6 +98,9 @@ export const configSchema = z.object({
   CHARTBOT_MAX_BACKLOG: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1)).optional()),
   CHARTBOT_SHUTDOWN_GRACE_MS: milliseconds,
   CHARTBOT_REPLY_RETRY_MAX_MS: milliseconds,
+  CHARTBOT_REDIS_URL: optional.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+  CHARTBOT_REDIS_PREFIX: optional.pipe(z.string().max(100).optional()),
+  CHARTBOT_REDIS_LEASE_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(500).max(600_000)).optional()),
   WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
   WHATSAPP_SENDER: optional,
   CHARTBOT_API_TOKEN: optional,
@@ -203,6 +208,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     config.apiPort = e.CHARTBOT_API_PORT;
   }
   if (e.CHARTBOT_MAX_BACKLOG !== undefined) config.maxBacklog = e.CHARTBOT_MAX_BACKLOG;
+  if (e.CHARTBOT_REDIS_URL !== undefined) {
+    config.redis = { url: e.CHARTBOT_REDIS_URL, prefix: e.CHARTBOT_REDIS_PREFIX ?? 'chartbot:', ...(e.CHARTBOT_REDIS_LEASE_MS === undefined ? {} : { leaseMs: e.CHARTBOT_REDIS_LEASE_MS }) };
+  } else if (e.CHARTBOT_REDIS_PREFIX !== undefined || e.CHARTBOT_REDIS_LEASE_MS !== undefined) {
+    throw new ConfigError('CHARTBOT_REDIS_PREFIX and CHARTBOT_REDIS_LEASE_MS only apply with CHARTBOT_REDIS_URL (redis://host:6379): set it, or remove them');
+  }
   if (e.CHARTBOT_REPLY_RETRY_MAX_MS !== undefined) config.replyRetryMaxMs = e.CHARTBOT_REPLY_RETRY_MAX_MS;
   if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
   if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;

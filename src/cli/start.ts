@@ -38,6 +38,7 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     storeWriteAhead: config.storeWriteAhead,
     ...(config.apiPort === undefined ? {} : { apiPort: config.apiPort }),
     ...(config.maxBacklog === undefined ? {} : { maxBacklog: config.maxBacklog }),
+    ...(config.redis === undefined ? {} : { redis: config.redis }),
     ...(config.flowsPrivateKey
       ? { flowsEndpoint: { privateKey: config.flowsPrivateKey, ...(config.flowsPrivateKeyPassphrase ? { passphrase: config.flowsPrivateKeyPassphrase } : {}) } }
       : {}),

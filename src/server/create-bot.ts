@@ -1,29 +1,23 @@
-import { join } from 'node:path';
 import Koa from 'koa';
 import { Runtime, type RuntimeOptions } from '../conversation/runtime.ts';
-import { createLogger, type Logger } from '../logger.ts';
-import { lowdbStore } from '../store/lowdb-store.ts';
-import { monitoredStore } from '../store/monitored-store.ts';
+import { createLogger } from '../logger.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
 import { adminRouter } from '../admin/admin-router.ts';
 import { guardApiPaths } from '../api/api-guard.ts';
-import { fileParkedStore, memoryParkedStore } from '../isolation/parked-store.ts';
-import { DurableInbox } from '../durability/durable-inbox.ts';
-import { SentLog } from '../durability/sent-log.ts';
-import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
+import type { DurableInbox } from '../durability/durable-inbox.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
+import { redisStorage, type RedisOption } from '../redis/redis-storage.ts';
 import { HealthMonitor, healthRouter } from './health.ts';
 import { BotServers, type HttpTimeouts } from './bot-servers.ts';
-import { waitForRoom } from './backpressure.ts';
+import { localStorage, type JournalSettings } from './bot-storage.ts';
 import { flowsAndTemplates } from './flows-and-templates.ts';
 import type { TemplateCatalog, TemplateCatalogOptions } from '../templates/template-catalog.ts';
 import type { FlowsEndpoint, FlowsEndpointOptions } from '../flows-endpoint/flows-endpoint.ts';
 import { handoverWiring, type HandoverBotOptions } from '../handover/handover-wiring.ts';
 
-/** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
-export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
+export type { JournalSettings } from './bot-storage.ts';
 
 /** Default `maxBacklog`: jobs queued before webhooks are refused with 503 (about 3 KB of memory each). */
 export const DEFAULT_MAX_BACKLOG = 10_000;
@@ -67,6 +61,12 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'>, HandoverBotOp
   /** HTTP server timeouts against slow or silent clients (see `HttpTimeouts`). */
   http?: HttpTimeouts;
   /**
+   * Keep everything in Redis and coordinate with every other instance on it (CHARTBOT_REDIS_URL):
+   * contact records, inboxes, leases, parked messages. `dataDir`, `store` and `journal` are then
+   * not used. See docs/scaling.md.
+   */
+  redis?: RedisOption;
+  /**
    * Check every template send against the business account's templates before sending it
    * (`CHARTBOT_TEMPLATE_CHECK=true`): where to read them (`wabaId` + `token`, or `load`), or a
    * catalog you built. A mismatch fails the send with `bot.failed`, without an HTTP call.
@@ -109,38 +109,29 @@ export interface Bot {
 export async function createBot(options: BotOptions): Promise<Bot> {
   const logger = options.logger ?? createLogger();
   const health = new HealthMonitor();
-  const dataDir = options.dataDir ?? './data';
-  const store = monitoredStore(options.store ?? (await defaultStore(dataDir, logger, health, options.storeWriteAhead !== false)), health);
-  // Parked messages live beside the contact files; with a custom store, in memory unless given.
-  const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(dataDir));
-  const journaled = options.journal ?? options.store === undefined;
-  const sentLog = journaled === false ? undefined : new SentLog(join(dataDir, 'sent'));
+  const storage = options.redis ? await redisStorage(options.redis, logger, health) : await localStorage(options, logger, health);
   const extras = flowsAndTemplates(options, logger);
   const handover = handoverWiring(options, logger); // agent webhook, Chatwoot, agent API (src/handover)
-  const runtime = new Runtime({ ...options, delivery: extras.delivery, store, logger, parked, handover: handover.options, ...(sentLog ? { sentLog } : {}) });
+  const runtime = new Runtime({
+    ...options,
+    delivery: extras.delivery,
+    store: storage.store,
+    logger,
+    parked: storage.parked,
+    handover: handover.options,
+    ...(storage.sentLog ? { sentLog: storage.sentLog } : {}),
+    ...(storage.coordination ? { coordination: storage.coordination } : {}),
+  });
   await runtime.start();
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
 
   let state: 'starting' | 'accepting' | 'stopping' = 'starting';
-  let inbox: DurableInbox | undefined;
-  if (journaled !== false) {
-    const opened = await DurableInbox.open({
-      dir: join(dataDir, 'inbox'),
-      ...(journaled === true ? {} : journaled),
-      process: (parsed) => runtime.dispatch(parsed),
-      logger,
-      onRecordFailed: (error) => health.failed('inbox', error),
-      onRecorded: () => health.recovered('inbox'),
-      room: () => waitForRoom(runtime, Math.max(1, Math.floor(maxBacklog / 2))),
-    });
-    inbox = opened.inbox;
-    // New webhooks wait (503 "starting") until every replayed batch is queued: each contact's order.
-    void opened.inbox.replay(opened.pending).then(() => {
-      if (state === 'starting') state = 'accepting';
-    });
-  } else {
-    state = 'accepting';
-  }
+  const intake = await storage.openIntake(runtime, maxBacklog);
+  const inbox = intake.inbox;
+  // New webhooks wait (503 "starting") until what the last run left is queued: each contact's order.
+  void intake.ready.then(() => {
+    if (state === 'starting') state = 'accepting';
+  });
 
   const app = new Koa();
   app.silent = true; // errors are logged below, once, with context
@@ -162,11 +153,11 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     notAccepting: () => (state === 'accepting' && !runtime.isClosed ? undefined : state === 'starting' ? 'starting' : 'stopping'),
     flows: () => runtime.registry.flows.map((f) => f.name),
     backlog: () => runtime.backlog,
-    store: options.store ? 'custom' : 'lowdb',
+    store: storage.kind,
   });
   const webhook = webhookRouter({
     onWebhook: (parsed) => (extras.noteTemplateUpdates(parsed), runtime.dispatch(parsed)),
-    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => (extras.noteTemplateUpdates(parsed), inbox.accept(raw, parsed)) } : {}),
+    ...(intake.record ? { record: (raw: Buffer, parsed: ParsedWebhook) => (extras.noteTemplateUpdates(parsed), intake.record!(raw, parsed)) } : {}),
     logger,
     appSecret: options.appSecret,
     dialog360Secret: options.dialog360Secret,
@@ -201,30 +192,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       state = 'stopping';
       await servers.close();
       await runtime.close();
-      await inbox?.close();
-      sentLog?.close();
+      await intake.close();
+      await storage.close();
       await extras.close();
     },
   };
-}
-
-/** The default store: lowdb files under `dataDir`, its failures and recoveries reported to `health`. */
-function defaultStore(dataDir: string, logger: Logger, health: HealthMonitor, writeAhead: boolean): Promise<SessionStore> {
-  return lowdbStore({
-    dir: dataDir,
-    onCorrupt: (file, quarantinedAs, error) =>
-      file.endsWith('.jsonl')
-        ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
-        : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
-    writeAhead,
-    onJournalError: (error) => {
-      health.failed('checkpoint', error);
-      logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and the checkpoint tried again');
-    },
-    onJournalRecovered: () => {
-      health.recovered('checkpoint');
-      logger.info('journal checkpoint succeeded again');
-    },
-    onQuarantine: (key, quarantinedAs, error) => logger.error({ contact: key, quarantinedAs, err: error }, 'a contact record that cannot be written was quarantined; the other contacts go on'),
-  });
 }

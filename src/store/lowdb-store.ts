@@ -7,6 +7,7 @@ import { threadedCheckpointWriter } from './checkpoint-writer.ts';
 import { ContactJournal } from './contact-journal.ts';
 import { handoverMark, nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
+import { LocalLeases } from './lease.ts';
 import { KeyIndex } from './key-index.ts';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.ts';
 import { isPerRecordError } from './write-errors.ts';
@@ -187,7 +188,18 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     options.onQuarantine?.(key, file, error);
   }
 
+  const leases = new LocalLeases();
   const store: SessionStore = {
+    async claim(key, owner, ttlMs) {
+      const lease = leases.claim(key, owner, ttlMs);
+      return lease && { lease, record: await store.load(key) };
+    },
+    async renew(lease, ttlMs) {
+      return leases.renew(lease, ttlMs);
+    },
+    async release(lease) {
+      leases.release(lease);
+    },
     async load(key) {
       const entry = db(key);
       const json = entry.json ?? journal?.latest(key);
@@ -198,7 +210,9 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       await low.read();
       return low.data ?? undefined;
     },
-    async save(record) {
+    async save(record, lease) {
+      // One process uses a lowdb store: its leases live in memory (the same contract as Redis's).
+      if (lease) leases.check(lease);
       const entry = db(record.key);
       const { file, shard } = entry;
       // With the journal the file is written at a checkpoint, which waits for the folder: a save

@@ -1,5 +1,6 @@
 import { handoverMark, nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
+import { LocalLeases } from './lease.ts';
 
 /**
  * Keeps records in memory, round-tripping them through JSON on every load and save so a test
@@ -10,13 +11,28 @@ export function memoryStore(): SessionStore & {
   dump(): Record<string, ContactRecord>;
 } {
   const records = new Map<string, string>();
+  const leases = new LocalLeases();
+  const load = (key: string): ContactRecord | undefined => {
+    const json = records.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as ContactRecord);
+  };
   return {
     async load(key) {
-      const json = records.get(key);
-      return json === undefined ? undefined : (JSON.parse(json) as ContactRecord);
+      return load(key);
     },
-    async save(record) {
+    async save(record, lease) {
+      if (lease) leases.check(lease);
       records.set(record.key, JSON.stringify(record));
+    },
+    async claim(key, owner, ttlMs) {
+      const lease = leases.claim(key, owner, ttlMs);
+      return lease && { lease, record: load(key) };
+    },
+    async renew(lease, ttlMs) {
+      return leases.renew(lease, ttlMs);
+    },
+    async release(lease) {
+      leases.release(lease);
     },
     async pendingTimers() {
       const due = new Map<string, number>();

@@ -8,9 +8,9 @@ import type { SessionStore } from './session-store.ts';
  */
 export function monitoredStore<T extends SessionStore>(store: T, health: HealthMonitor, source = 'store'): T {
   const monitored = Object.create(store) as T;
-  monitored.save = async (record) => {
+  monitored.save = async (record, lease) => {
     try {
-      await store.save(record);
+      await store.save(record, lease);
     } catch (error) {
       health.failed(source, error);
       throw error;

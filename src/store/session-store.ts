@@ -1,4 +1,5 @@
 import type { ContactRecord } from './contact-record.ts';
+import type { Claim, Lease } from './lease.ts';
 
 /**
  * Where contact records live. Two methods carry the conversation (`load`, `save`); `dueTimers`
@@ -8,8 +9,12 @@ import type { ContactRecord } from './contact-record.ts';
 export interface SessionStore {
   /** Loads a record; undefined when the contact is new. */
   load(key: string): Promise<ContactRecord | undefined>;
-  /** Saves a record atomically: after a crash either the old or the new version is on disk. */
-  save(record: ContactRecord): Promise<void>;
+  /**
+   * Saves a record atomically: after a crash either the old or the new version is stored. With a
+   * lease, only while it is the contact's current lease: otherwise it rejects with StaleLeaseError
+   * and writes nothing (fencing).
+   */
+  save(record: ContactRecord, lease?: Lease): Promise<void>;
   /** Every contact with a pending timer, with its earliest fire time (epoch ms). */
   pendingTimers(): Promise<Map<string, number>>;
   /**
@@ -22,6 +27,17 @@ export interface SessionStore {
    * include a few that no longer are). Optional: without it chartbot reads every record to find them.
    */
   handoverContacts?(): Promise<string[]>;
+  /**
+   * Claims the right to work on a contact for `ttlMs`: resolves with the lease (its fencing token
+   * one higher than any before) and the record, or undefined while another owner holds an
+   * unexpired lease. Several processes sharing one store coordinate with these; a store only one
+   * process uses may keep leases in memory.
+   */
+  claim?(key: string, owner: string, ttlMs: number): Promise<Claim | undefined>;
+  /** Extends a lease still current; false once it is lost (expired, taken over, released). */
+  renew?(lease: Lease, ttlMs: number): Promise<boolean>;
+  /** Ends a lease (nothing happens for a lease no longer current). */
+  release?(lease: Lease): Promise<void>;
   /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
   /** Flushes what is pending and releases files; no call may follow. */
