@@ -54,6 +54,14 @@ export interface Config {
   serviceTimeoutMs?: number;
   /** Most transitions one event may cause (CHARTBOT_MICROSTEP_BUDGET). */
   microstepBudget?: number;
+  /** Serve Prometheus metrics at GET /metrics (CHARTBOT_METRICS=true). */
+  metrics: boolean;
+  /** Bearer token GET /metrics requires (CHARTBOT_METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Steps kept in each contact's history (CHARTBOT_HISTORY_SIZE, default 50; 0 keeps none). */
+  historySize: number;
+  /** Keep message text in the history (CHARTBOT_HISTORY_TEXT=true; default off). */
+  historyText: boolean;
 }
 
 const optional = z
@@ -86,6 +94,10 @@ const schema = z.object({
   NODE_ENV: optional,
   CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
   CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
+  CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_METRICS_TOKEN: optional,
+  CHARTBOT_HISTORY_SIZE: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number (0 keeps no history)').transform(Number).pipe(z.number().max(1000, 'at most 1000 (every entry is saved with the contact)')).optional()),
+  CHARTBOT_HISTORY_TEXT: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
 });
 
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
@@ -136,7 +148,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,
     maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
+    metrics: isTrue(e.CHARTBOT_METRICS),
+    historySize: e.CHARTBOT_HISTORY_SIZE ?? 50,
+    historyText: isTrue(e.CHARTBOT_HISTORY_TEXT),
   };
+  if (e.CHARTBOT_METRICS_TOKEN) {
+    if (!config.metrics) warnings.push('CHARTBOT_METRICS_TOKEN is set but CHARTBOT_METRICS is not true: GET /metrics is off');
+    config.metricsToken = e.CHARTBOT_METRICS_TOKEN;
+  } else if (config.metrics && e.NODE_ENV === 'production') {
+    warnings.push('CHARTBOT_METRICS=true without CHARTBOT_METRICS_TOKEN: anyone who reaches the port can read GET /metrics');
+  }
   if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
   if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;
   if (e.WHATSAPP_360DIALOG_SECRET) config.dialog360Secret = e.WHATSAPP_360DIALOG_SECRET;

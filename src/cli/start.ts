@@ -35,6 +35,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     verifyToken: config.verifyToken,
     markRead: config.markRead,
     storeWriteAhead: config.storeWriteAhead,
+    metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
+    history: { size: config.historySize, text: config.historyText },
   });
   const { url } = await bot.listen(config.port, '0.0.0.0');
   logger.info(

@@ -48,6 +48,22 @@ export interface RuntimeEventMap {
   step: StepReport;
   /** A reply failed in a retryable way and stays in the outbox until `nextAttemptAt`. */
   retry: { key: string; message: OutboundMessage; error: ProviderError; attempt: number; nextAttemptAt: number };
+  /**
+   * One call to a gateway failed (every failed attempt, of a reply or of a read receipt; refusals
+   * chartbot makes itself before calling, such as the closed 24-hour window, are not calls).
+   * `willRetry`: the same message is tried again later.
+   */
+  providerError: ProviderErrorReport;
+}
+
+/** A failed gateway call, as the `providerError` event reports it. */
+export interface ProviderErrorReport {
+  key: string;
+  /** The provider's name (`cloud`, `360dialog`, `d7`, …). */
+  provider: string;
+  operation: 'send' | 'markRead';
+  error: ProviderError;
+  willRetry: boolean;
 }
 
 type Listener<T> = (payload: T) => void;

@@ -3,6 +3,7 @@ import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
 import type { SentLog } from '../durability/sent-log.ts';
 import type { ParkedStore } from '../isolation/parked-store.ts';
 import type { Logger } from '../logger.ts';
+import type { HistoryOptions } from '../observability/contact-history.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   serviceTimeoutMs?: number;
   /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
   sentLog?: SentLog;
+  /** Each contact's history of steps (default: the last 50, without message text; see docs/observability.md). */
+  history?: HistoryOptions;
 }
 
 /** What a contact's machine looks like now, for admin tools and tests. */

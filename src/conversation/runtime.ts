@@ -24,6 +24,7 @@ import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { RuntimeEvents, type RuntimeEventMap, type SentReply } from './runtime-events.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
 import type { ContactView, RuntimeOptions } from './runtime-options.ts';
+import { ContactHistory } from '../observability/contact-history.ts';
 
 export type { SentReply, StepReport, RuntimeEventMap } from './runtime-events.ts';
 export type { RuntimeOptions, ContactView } from './runtime-options.ts';
@@ -45,6 +46,8 @@ export class Runtime {
   readonly parked: ParkedStore;
   /** What the runtime reports as it works (`runtime.events.on('step', …)`). */
   readonly events: RuntimeEvents;
+  /** Each contact's bounded history (`history.append` adds entries, e.g. an agent's actions). */
+  readonly history: ContactHistory;
   private readonly queue: KeyedQueue;
   private readonly timers: TimerScheduler;
   /** Replies waiting for their next attempt, one wake-up per contact. */
@@ -64,6 +67,7 @@ export class Runtime {
     this.logger = options.logger ?? silentLogger();
     this.parked = options.parked ?? memoryParkedStore();
     this.sentLog = options.sentLog;
+    this.history = new ContactHistory(options.history);
     this.events = new RuntimeEvents((error) => this.logger.error({ err: error }, 'a runtime event listener threw'));
     this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
     this.timers = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.jobs.timers(key)));
@@ -79,6 +83,7 @@ export class Runtime {
       inspect: options.inspect,
       limits: { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) },
       armTimer,
+      history: this.history,
     });
     const outbox = new OutboxDelivery({
       store: this.store,
@@ -183,6 +188,11 @@ export class Runtime {
   /** Number of queued or running jobs (replies waiting for a retry are not counted). */
   get backlog(): number {
     return this.queue.size;
+  }
+
+  /** Contacts with a pending timer (one wake-up each, at their earliest timer). */
+  get timersPending(): number {
+    return this.timers.size;
   }
 
   /** Contacts with a reply waiting for its next attempt (a gateway outage shows here). */

@@ -1,6 +1,8 @@
 import type { Clock } from '../conversation/clock.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Provider, SendRequest, SendResult } from '../providers/provider.ts';
+import { contactKey } from '../store/contact-record.ts';
+import { traceProviderCall } from '../observability/tracing.ts';
 import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
 import { ThroughputLimiter, type ThroughputLimits } from './throughput-limiter.ts';
 import { isWindowOpen, needsOpenWindow, windowClosedError } from './window.ts';
@@ -45,7 +47,7 @@ export class OutboundSender {
     return withRetry(
       async () => {
         await this.limiter.acquire(send.businessNumberId, send.to);
-        return provider.send(send);
+        return tracedSend(provider, send);
       },
       {
         sleep: this.sleep,
@@ -65,7 +67,7 @@ export class OutboundSender {
     const provider = this.providerFor(request.businessNumberId);
     this.checkWindow(provider, request);
     await this.limiter.acquire(request.businessNumberId, request.to);
-    return provider.send({ businessNumberId: request.businessNumberId, to: request.to, message: request.message });
+    return tracedSend(provider, { businessNumberId: request.businessNumberId, to: request.to, message: request.message });
   }
 
   private checkWindow(provider: Provider, request: OutboundSendRequest): void {
@@ -73,4 +75,10 @@ export class OutboundSender {
       throw windowClosedError(provider.name, request.message);
     }
   }
+}
+
+/** One gateway call, in a span of its own (src/observability/tracing.ts). */
+function tracedSend(provider: Provider, request: SendRequest): Promise<SendResult> {
+  const details = { provider: provider.name, key: contactKey(request.businessNumberId, request.to), messageType: request.message.type };
+  return traceProviderCall('send', details, () => provider.send(request));
 }

@@ -16,6 +16,8 @@ import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { join } from 'node:path';
+import { observeBot, type MetricsOptions } from '../observability/bot-observability.ts';
+import type { BotMetrics } from '../observability/bot-metrics.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
@@ -45,6 +47,8 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   storeWriteAhead?: boolean;
   /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
+  /** Prometheus metrics at `GET /metrics` (CHARTBOT_METRICS=true; see docs/observability.md). */
+  metrics?: boolean | MetricsOptions;
 }
 
 export interface Bot {
@@ -52,6 +56,8 @@ export interface Bot {
   runtime: Runtime;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
+  /** The bot's metrics (its own prom-client registry), when `metrics` is on. */
+  metrics?: BotMetrics;
   /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
   /** Stops accepting webhooks (503), finishes in-flight work, flushes state, closes the server. */
@@ -87,6 +93,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   let server: Server | undefined;
   const app = new Koa();
   app.silent = true; // errors are logged below, once, with context
+  // Observability (src/observability): webhook spans and metrics first, to see every final answer.
+  const observability = observeBot({ runtime, store, ...(inbox ? { inbox } : {}), metrics: options.metrics, apiToken: options.apiToken });
+  app.use(observability.webhooks);
   app.on('error', (error: unknown) => logger.error({ err: error }, 'http error'));
   app.use(async (ctx, next) => {
     try {
@@ -121,11 +130,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     const admin = adminRouter(runtime, options.apiToken);
     app.use(admin.routes()).use(admin.allowedMethods());
   }
+  observability.mount(app); // GET /metrics, GET /api/sessions/{businessNumberId}/{waId}/history
 
   return {
     app,
     runtime,
     ...(inbox ? { inbox } : {}),
+    ...(observability.metrics ? { metrics: observability.metrics } : {}),
     async listen(port = 0, host = '127.0.0.1') {
       server = app.listen(port, host);
       await once(server, 'listening');
@@ -143,6 +154,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await runtime.close();
       await inbox?.close();
       sentLog?.close();
+      observability.close();
     },
   };
 }

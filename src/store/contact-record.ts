@@ -1,6 +1,7 @@
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { WhatsAppError } from '../messages/inbound-events.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
+import type { HistoryEntry } from '../observability/contact-history.ts';
 
 /** A delayed event (`after`, or `raise`/`sendTo` with a delay) waiting to fire for one contact. */
 export interface PendingTimer {
@@ -64,6 +65,8 @@ export interface ContactRecord {
   outbox?: OutboxEntry[];
   /** Last time the user wrote to us (opens the 24-hour window), epoch ms. */
   lastInboundAt?: number;
+  /** The last steps and agent actions, oldest first, bounded (src/observability/contact-history.ts). */
+  history?: HistoryEntry[];
   updatedAt: number;
 }
 

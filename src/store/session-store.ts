@@ -1,4 +1,5 @@
 import type { ContactRecord } from './contact-record.ts';
+import type { StoreObserver } from './store-observer.ts';
 
 /**
  * Where contact records live. Two methods carry the conversation (`load`, `save`); `dueTimers`
@@ -20,4 +21,9 @@ export interface SessionStore {
     /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
   close(): Promise<void>;
+  /**
+   * Optional: reports the store's own timings (journal fsyncs; round trips of a store kept on a
+   * server, such as Redis) to `observer` until the returned function is called. Metrics use it.
+   */
+  observe?(observer: StoreObserver): () => void;
 }
