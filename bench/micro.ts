@@ -11,8 +11,14 @@ import { parseWebhook } from '../src/messages/parse-webhook.ts';
 import { runStep } from '../src/conversation/run-step.ts';
 import { lowdbStore } from '../src/store/lowdb-store.ts';
 import { memoryStore } from '../src/store/memory-store.ts';
+import { Runtime } from '../src/conversation/runtime.ts';
+import { consoleProvider } from '../src/providers/console.ts';
+import { BotMetrics } from '../src/observability/bot-metrics.ts';
+import type { UserEvent } from '../src/messages/inbound-events.ts';
+import { contactKey } from '../src/store/contact-record.ts';
 import { BENCH_NUMBER, waIdOf } from './contacts.ts';
-import { benchEchoMachine } from './flows/bench-echo.ts';
+import benchEcho, { benchEchoMachine } from './flows/bench-echo.ts';
+import { toFlow } from '../src/conversation/load-flows.ts';
 import { benchRecord } from './seed-contacts.ts';
 import { round } from './stats.ts';
 import { webhookBatch } from './webhook-batch.ts';
@@ -45,6 +51,17 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
     });
   const persistAfter = (result: ReturnType<typeof step>) => ({ ...record, snapshot: result.ok ? result.snapshot : undefined, updatedAt: Date.now() });
 
+  const benchFlow = toFlow(benchEcho, 'bench-echo.ts');
+  // The metrics' own work for one message: what the runtime's events and the webhook middleware
+  // feed them (counters, histograms, the inbound → reply tracking); no I/O.
+  const runtime = new Runtime({ flows: [benchFlow], provider: consoleProvider(), store: memoryStore() });
+  const metrics = new BotMetrics(runtime, { defaultMetrics: false });
+  const key = contactKey(BENCH_NUMBER.phoneNumberId, record.waId);
+  const inbound = { key, event: event as UserEvent };
+  const stepReport = { key, flow: 'bench-echo', eventType: 'user.text', messageId: 'wamid.micro', before: 'chatting', after: 'chatting', replies: 1, durationMs: 0.4 };
+  const sent = { key, businessNumberId: BENCH_NUMBER.phoneNumberId, to: record.waId, message: { type: 'text' as const, text: { body: 'hi' } }, messageId: 'wamid.out' };
+  const receipt = { key, messageId: 'wamid.micro', outcome: 'sent' as const };
+
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
   bench
     .add('parse a webhook batch (10 messages, JSON.parse + parseWebhook)', () => {
@@ -66,8 +83,17 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
         { id: 'human', title: 'Talk to a person' },
       ]);
       JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: record.waId, ...message });
+    })
+    .add('metrics for one message (inbound, step, reply, receipt, webhook answer)', () => {
+      metrics.webhookAnswered(200, 0.004);
+      runtime.events.emit('inbound', inbound);
+      runtime.events.emit('step', stepReport);
+      runtime.events.emit('reply', sent);
+      runtime.events.emit('receipt', receipt);
     });
   await bench.run();
+  metrics.close();
+  await runtime.close();
   await durableStore.close();
   await rm(dir, { recursive: true, force: true });
   return bench.tasks.map((task) => {

@@ -2,6 +2,7 @@ import type { LatencySummary } from './stats.ts';
 import type { LoadResult } from './load-generator.ts';
 import type { MicroResult } from './micro.ts';
 import type { PersistCost } from './persist-cost.ts';
+import type { MetricsCost } from './metrics-cost.ts';
 
 export interface EndToEnd {
   /** `cpuUsPerMessage`: CPU time (user + system) of the server process per message, µs. */
@@ -32,6 +33,8 @@ export interface BenchResults {
    */
   bareBot: { single: EndToEnd; batch: EndToEnd };
   chartbot: { single: EndToEnd; batch: EndToEnd; halfRate: EndToEnd & { ratePerSecond: number } };
+  /** The Prometheus metrics' cost: the same load with CHARTBOT_METRICS off and on (bench/metrics-cost.ts). */
+  metrics: MetricsCost;
   /** chartbot messages/s ÷ bare Koa requests/s, single-message POSTs. */
   singleRatioToBareKoa: number;
   scaling: ScalingRun[];
@@ -63,6 +66,7 @@ export function budgetChecks(r: Omit<BenchResults, 'budget'>): BenchResults['bud
       met: r.persistRatio <= 1.5,
     },
     { check: `RSS after ${r.memory.contacts} contacts`, value: `${r.memory.rssMb} MB`, target: '≤ 300 MB', met: r.memory.rssMb <= 300 },
+    { check: 'throughput lost with metrics on', value: `${r.metrics.throughputCostPercent}%`, target: '< 3%', met: r.metrics.throughputCostPercent < 3 },
   ];
 }
 
@@ -102,6 +106,17 @@ export function formatEndToEnd(baseline: BenchResults['baseline'], bareBot: Benc
   ].join('\n');
 }
 
+export function formatMetricsCost(m: MetricsCost): string {
+  return [
+    `Metrics cost (CHARTBOT_METRICS off and on, runs in the order ${m.order.join(', ')}; /metrics scraped every ${m.scrapeEveryMs / 1000} s while on: ${m.scrapes} scrapes, answered in ${m.scrapeMs} ms on average)`,
+    table(
+      ['scenario', 'msg/s off', 'msg/s on', 'throughput lost', 'CPU µs/msg off', 'CPU µs/msg on', 'CPU added'],
+      m.rows.map((row) => [row.scenario, row.off.messagesPerSecond, row.on.messagesPerSecond, `${row.throughputCostPercent}%`, row.off.cpuUsPerMessage, row.on.cpuUsPerMessage, `${row.cpuCostPercent}%`]),
+    ),
+    `throughput lost with metrics on (both scenarios pooled): ${m.throughputCostPercent}%`,
+  ].join('\n');
+}
+
 export function formatResults(r: BenchResults): string {
   const out: string[] = [];
   out.push(
@@ -116,6 +131,8 @@ export function formatResults(r: BenchResults): string {
     ),
     `persist cost ratio ${r.scaling[r.scaling.length - 1]?.contacts ?? 0}/${r.scaling[0]?.contacts ?? 0}: ${r.persistRatio.toFixed(2)}×`,
     `RSS after ${r.memory.contacts} distinct contacts each had a conversation (read once the load stopped and the bot idled a moment): ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
+    '',
+    formatMetricsCost(r.metrics),
     '',
     'Micro-benchmarks (tinybench, in-process)',
     table(

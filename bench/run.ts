@@ -14,7 +14,8 @@ import { cpuSeconds } from './proc-stats.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { runMicroBenchmarks } from './micro.ts';
 import { measurePersistCost } from './persist-cost.ts';
-import { budgetChecks, formatEndToEnd, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
+import { metricsCost, metricsEnv, METRICS_ORDER, scrapeEvery, type MetricsCost, type MetricsMode } from './metrics-cost.ts';
+import { budgetChecks, formatEndToEnd, formatMetricsCost, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import type { LatencySummary } from './stats.ts';
 
@@ -24,6 +25,8 @@ const profile = args.includes('--profile');
 const outIndex = args.indexOf('--out');
 /** `--e2e-only`: baseline and chartbot end to end, no scaling or micro-benchmarks (for profiling rounds). */
 const e2eOnly = args.includes('--e2e-only');
+/** `--metrics-only`: only the metrics' cost (CHARTBOT_METRICS off and on), for measuring that alone. */
+const metricsOnly = args.includes('--metrics-only');
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
@@ -129,6 +132,34 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
   }
 }
 
+/**
+ * The metrics' cost: the e2e load (single POSTs, then batches) with CHARTBOT_METRICS off and on, in
+ * the order off, on, on, off, on one seeded store (bench/metrics-cost.ts).
+ */
+async function withAndWithoutMetrics(): Promise<MetricsCost> {
+  const dataDir = join(workDir, 'metrics');
+  await seedContacts(dataDir, plan.e2eContacts);
+  const runs: Array<{ mode: MetricsMode; measured: Awaited<ReturnType<typeof singleAndBatches>> }> = [];
+  const scraping = { everyMs: 1000, scrapes: 0, totalMs: 0 };
+  for (const [i, mode] of METRICS_ORDER.entries()) {
+    bot = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, `metrics-${i}-${mode}.log`), env: metricsEnv(mode) });
+    const scraper = mode === 'on' ? scrapeEvery(bot.url, scraping.everyMs) : undefined;
+    try {
+      runs.push({ mode, measured: await singleAndBatches(`chartbot, metrics ${mode}`, bot.url, bot.pid) });
+    } finally {
+      const scraped = await scraper?.stop();
+      if (scraped) {
+        scraping.scrapes += scraped.scrapes;
+        scraping.totalMs += scraped.totalMs;
+      }
+      await bot.stop();
+      bot = undefined;
+    }
+  }
+  await rm(dataDir, { recursive: true, force: true });
+  return metricsCost(runs, scraping);
+}
+
 async function scalingRun(contacts: number): Promise<ScalingRun> {
   const dataDir = join(workDir, `scale-${contacts}`);
   log(`scaling: seeding ${contacts} contacts`);
@@ -159,13 +190,18 @@ try {
     loadAverageAtStart: loadavg(),
     totalMemoryGb: Math.round(totalmem() / 1024 ** 3),
   };
+  if (metricsOnly) {
+    process.stdout.write(formatMetricsCost(await withAndWithoutMetrics()) + '\n');
+    process.exit(0);
+  }
   const baseline = await withBaseline();
   const bareBot = await withBareBot();
   const chartbot = await withChartbot();
   if (e2eOnly) {
     process.stdout.write(formatEndToEnd(baseline, bareBot, chartbot) + '\n');
   } else {
-    await scalingAndMicro(machine, baseline, bareBot, chartbot);
+    const metrics = await withAndWithoutMetrics();
+    await scalingAndMicro(machine, baseline, bareBot, chartbot, metrics);
   }
 } finally {
   await bot?.stop();
@@ -173,7 +209,7 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot']): Promise<void> {
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot'], metrics: MetricsCost): Promise<void> {
   const scaling: ScalingRun[] = [];
   for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
   log('micro-benchmarks');
@@ -186,6 +222,7 @@ async function scalingAndMicro(machine: BenchResults['machine'], baseline: Bench
     baseline,
     bareBot,
     chartbot,
+    metrics,
     singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond,
     scaling,
     persistRatio: largest.persist.p50Ms / (scaling[0] as ScalingRun).persist.p50Ms,

@@ -51,6 +51,7 @@ export interface HistoryOptions {
   text?: boolean;
 }
 
+/** Entries kept per contact unless told otherwise (CHARTBOT_HISTORY_SIZE). */
 export const DEFAULT_HISTORY_SIZE = 50;
 
 /** What a step did, for its history entry. */

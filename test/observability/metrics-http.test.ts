@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import observed from '../fixtures/flows/observed.ts';
+import observedFlow from '../fixtures/flows/observed.ts';
+import { toFlow } from '../../src/conversation/load-flows.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { startMockProvider, type MockAnswer, type RecordedRequest } from '../helpers/mock-provider.ts';
 import { parseSamples, sampleValue, type Sample } from '../helpers/prometheus-text.ts';
 import { BUSINESS, buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+
+const observed = toFlow(observedFlow, 'observed.ts');
 
 const SECRET = 'webhook-secret';
 const SCRAPE_TOKEN = 'scrape-token';
