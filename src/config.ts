@@ -54,6 +54,16 @@ export interface Config {
   serviceTimeoutMs?: number;
   /** Most transitions one event may cause (CHARTBOT_MICROSTEP_BUDGET). */
   microstepBudget?: number;
+  /** Interface the server listens on (HOST, default 0.0.0.0: every interface, as containers need). */
+  host: string;
+  /** Serve the /api routes on their own port (CHARTBOT_API_PORT). */
+  apiPort?: number;
+  /** Jobs queued beyond which webhooks get 503 (CHARTBOT_MAX_BACKLOG, default 10,000). */
+  maxBacklog?: number;
+  /** How long SIGTERM waits for queued work before exiting (CHARTBOT_SHUTDOWN_GRACE_MS, default 10 s). */
+  shutdownGraceMs: number;
+  /** How long a reply that keeps failing in a retryable way is retried (CHARTBOT_REPLY_RETRY_MAX_MS, default 24 h). */
+  replyRetryMaxMs?: number;
   /** Serve Prometheus metrics at GET /metrics (CHARTBOT_METRICS=true). */
   metrics: boolean;
   /** Bearer token GET /metrics requires (CHARTBOT_METRICS_TOKEN). */
@@ -69,8 +79,16 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const port = optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional());
+const milliseconds = optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional());
+
 const schema = z.object({
-  PORT: optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional()),
+  PORT: port,
+  HOST: optional,
+  CHARTBOT_API_PORT: port,
+  CHARTBOT_MAX_BACKLOG: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1)).optional()),
+  CHARTBOT_SHUTDOWN_GRACE_MS: milliseconds,
+  CHARTBOT_REPLY_RETRY_MAX_MS: milliseconds,
   WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
   WHATSAPP_SENDER: optional,
   CHARTBOT_API_TOKEN: optional,
@@ -148,10 +166,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throughputMps: e.CHARTBOT_THROUGHPUT_MPS ?? 80,
     numbers,
     maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
+    host: e.HOST ?? '0.0.0.0',
+    shutdownGraceMs: e.CHARTBOT_SHUTDOWN_GRACE_MS ?? 10_000,
     metrics: isTrue(e.CHARTBOT_METRICS),
     historySize: e.CHARTBOT_HISTORY_SIZE ?? 50,
     historyText: isTrue(e.CHARTBOT_HISTORY_TEXT),
   };
+  if (e.CHARTBOT_API_PORT !== undefined) {
+    if (!e.CHARTBOT_API_TOKEN) throw new ConfigError('CHARTBOT_API_PORT serves the API, which is off without CHARTBOT_API_TOKEN: set the token too');
+    if (e.CHARTBOT_API_PORT === (e.PORT ?? 3000) && e.CHARTBOT_API_PORT !== 0) throw new ConfigError(`CHARTBOT_API_PORT=${e.CHARTBOT_API_PORT} is the webhook's PORT too: choose another port for the API`);
+    config.apiPort = e.CHARTBOT_API_PORT;
+  }
+  if (e.CHARTBOT_MAX_BACKLOG !== undefined) config.maxBacklog = e.CHARTBOT_MAX_BACKLOG;
+  if (e.CHARTBOT_REPLY_RETRY_MAX_MS !== undefined) config.replyRetryMaxMs = e.CHARTBOT_REPLY_RETRY_MAX_MS;
   if (e.CHARTBOT_METRICS_TOKEN) {
     if (!config.metrics) warnings.push('CHARTBOT_METRICS_TOKEN is set but CHARTBOT_METRICS is not true: GET /metrics is off');
     config.metricsToken = e.CHARTBOT_METRICS_TOKEN;

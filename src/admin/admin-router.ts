@@ -38,14 +38,18 @@ const MAX_PAGE = 500;
  * - `GET /api/sessions?offset=0&limit=100` → `{ total, sessions: [SessionSummary] }` (keys sorted)
  * - `GET /api/sessions/{businessNumberId}/{waId}` → `{ ...SessionSummary, context, timers, outbound }` or 404
  * - `GET /api/parked` → `{ parked: [ParkedMessage] }`, oldest first; `GET /api/parked/{id}` → one or 404
- * - `POST /api/parked/{id}/retry` → re-delivers it through the contact's queue:
- *   200 `{ status: 'delivered' }`, 409 `{ status: 'parked', error }` (failed again), 404 unknown
+ * - `POST /api/parked/{id}/retry` → re-delivers it through the contact's queue (an inbound message
+ *   to the machine, a parked reply to the gateway): 200 `{ status: 'delivered' }`, 202
+ *   `{ status: 'retrying', error }` (a reply failed again in a retryable way and is back in the
+ *   outbox), 409 `{ status: 'parked', error }` (failed again), 404 unknown
  */
 export function adminRouter(runtime: Runtime, token: string): Router {
-  const router = new Router({ prefix: '/api' });
-  router.use(requireBearer(token));
+  // Case-sensitive, and the token checked on every route itself: a prefix middleware compiles
+  // case-sensitively while routes matched case-insensitively, so `/API/…` once skipped the check.
+  const router = new Router({ prefix: '/api', sensitive: true });
+  const auth = requireBearer(token);
 
-  router.get('/sessions', async (ctx) => {
+  router.get('/sessions', auth, async (ctx) => {
     const offset = Math.max(0, Number(ctx.query.offset ?? 0) || 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, Number(ctx.query.limit ?? 100) || 100));
     const keys = (await runtime.store.keys()).sort();
@@ -53,7 +57,7 @@ export function adminRouter(runtime: Runtime, token: string): Router {
     ctx.body = { total: keys.length, offset, sessions: records.filter((r): r is ContactRecord => r !== undefined).map(summary) };
   });
 
-  router.get('/sessions/:businessNumberId/:waId', async (ctx) => {
+  router.get('/sessions/:businessNumberId/:waId', auth, async (ctx) => {
     const view = await runtime.inspect(ctx.params.businessNumberId ?? '', (ctx.params.waId ?? '').replace(/^\+/, ''));
     if (!view) {
       ctx.status = 404;
@@ -64,19 +68,19 @@ export function adminRouter(runtime: Runtime, token: string): Router {
     ctx.body = { ...summary(record), context: (record.snapshot as { context?: unknown } | undefined)?.context, timers: record.timers, outbound: record.outbound };
   });
 
-  router.get('/parked', async (ctx) => {
+  router.get('/parked', auth, async (ctx) => {
     ctx.body = { parked: await runtime.parkedMessages() };
   });
 
-  router.get('/parked/:id', async (ctx) => {
+  router.get('/parked/:id', auth, async (ctx) => {
     const parked = await runtime.parked.get(ctx.params.id ?? '');
     ctx.status = parked ? 200 : 404;
     ctx.body = parked ?? { error: 'no parked message with this id' };
   });
 
-  router.post('/parked/:id/retry', async (ctx) => {
+  router.post('/parked/:id/retry', auth, async (ctx) => {
     const outcome = await runtime.retryParked(ctx.params.id ?? '');
-    ctx.status = outcome.status === 'delivered' ? 200 : outcome.status === 'parked' ? 409 : 404;
+    ctx.status = { delivered: 200, retrying: 202, parked: 409, unknown: 404 }[outcome.status];
     ctx.body = outcome.status === 'unknown' ? { error: 'no parked message with this id' } : outcome;
   });
 

@@ -25,7 +25,7 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     provider: Object.keys(config.numbers).length ? providers.forNumber : provider,
     logger,
     apiToken: config.apiToken,
-    delivery: { limits: { perNumberMps: config.throughputMps } },
+    delivery: { limits: { perNumberMps: config.throughputMps }, ...(config.replyRetryMaxMs === undefined ? {} : { retry: { giveUpAfterMs: config.replyRetryMaxMs } }) },
     dataDir: config.dataDir,
     appSecret: config.appSecret,
     dialog360Secret: config.dialog360Secret,
@@ -35,31 +35,45 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     verifyToken: config.verifyToken,
     markRead: config.markRead,
     storeWriteAhead: config.storeWriteAhead,
+    ...(config.apiPort === undefined ? {} : { apiPort: config.apiPort }),
+    ...(config.maxBacklog === undefined ? {} : { maxBacklog: config.maxBacklog }),
     metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
     history: { size: config.historySize, text: config.historyText },
   });
-  const { url } = await bot.listen(config.port, '0.0.0.0');
+  const { url, apiUrl } = await bot.listen(config.port, config.host);
   logger.info(
-    { url, provider: provider.name, flows: flows.flows.map((f) => f.name), dataDir: config.dataDir },
-    `chartbot listening on port ${config.port === 0 ? new URL(url).port : config.port}`,
+    { url, ...(apiUrl ? { apiUrl } : {}), provider: provider.name, flows: flows.flows.map((f) => f.name), dataDir: config.dataDir },
+    `chartbot listening on port ${new URL(url).port}`,
   );
 
-  // Bounded stop: past this, exit anyway. Acknowledged batches not yet processed stay in the inbox
-  // journal and are processed at the next start, so nothing acknowledged is lost by exiting.
-  const graceMs = 10_000;
+  // Bounded stop: queued work drains for up to the grace period, then the process exits anyway.
+  // Acknowledged batches not yet processed stay in the inbox journal and are processed at the next
+  // start, and unsent replies stay in their outbox, so nothing acknowledged is lost by exiting.
+  const graceMs = config.shutdownGraceMs;
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing in-flight work');
-    setTimeout(() => {
-      logger.warn({ graceMs, backlog: bot.runtime.backlog }, 'stop took longer than the grace period: exiting; unprocessed batches stay in the inbox journal for the next start');
-      logger.flush();
-      process.exit(0);
-    }, graceMs).unref();
+    logger.info({ signal, backlog: bot.runtime.backlog, graceMs }, 'stopping: finishing queued work');
+    // Referenced on purpose: every other timer is unref'd, and an empty event loop would end the
+    // process at once, abandoning the queue.
+    const deadline = setTimeout(() => {
+      logger.warn(
+        { graceMs, jobsLeft: bot.runtime.backlog, unprocessedBatches: bot.inbox?.backlog ?? 0, repliesWaitingForRetry: bot.runtime.retrying },
+        'grace period over: exiting with work left; it is picked up at the next start',
+      );
+      // Replies whose gateway answer is on the way are waited for (briefly), so they are recorded
+      // as sent and not sent again by the next start.
+      const landed = bot.runtime.halt();
+      void Promise.race([landed, new Promise((resolve) => setTimeout(resolve, 2000))]).then(() => {
+        logger.flush();
+        process.exit(0);
+      });
+    }, graceMs);
     try {
       await bot.close();
       await providers.close();
+      clearTimeout(deadline);
       logger.info('stopped cleanly');
       logger.flush();
       process.exit(0);

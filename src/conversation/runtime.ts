@@ -55,6 +55,7 @@ export class Runtime {
   private readonly retryHolds = new Map<string, () => void>();
   private readonly receipts: ReadReceipts;
   private readonly jobs: ContactJobs;
+  private readonly outbox: OutboxDelivery;
   private readonly sentLog: SentLog | undefined;
   private closed = false;
 
@@ -85,7 +86,7 @@ export class Runtime {
       armTimer,
       history: this.history,
     });
-    const outbox = new OutboxDelivery({
+    const outbox = (this.outbox = new OutboxDelivery({
       store: this.store,
       clock: this.clock,
       logger: this.logger,
@@ -98,7 +99,7 @@ export class Runtime {
       scheduleRetry: (key, at) => this.scheduleRetry(key, at),
       onFailed: (record, error) => this.jobs.failureNotice(record, error),
       onGiveUp: (record, entry, error) => this.jobs.parkReply(record, entry, error),
-    });
+    }));
     this.jobs = new ContactJobs({
       store: this.store,
       clock: this.clock,
@@ -259,6 +260,15 @@ export class Runtime {
   async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
     const record = await this.jobs.loadExisting(contactKey(businessNumberId, waId));
     return record ? { record, flow: this.registry.forNumber(businessNumberId) } : undefined;
+  }
+
+  /**
+   * For a process that must exit now with work left (its shutdown grace period is over): no new
+   * reply is sent from now on, and this resolves once the provider calls in flight have answered,
+   * so their replies are recorded as sent and not sent again at the next start.
+   */
+  halt(): Promise<void> {
+    return this.outbox.halt();
   }
 
   /**

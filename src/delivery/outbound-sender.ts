@@ -7,6 +7,14 @@ import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
 import { ThroughputLimiter, type ThroughputLimits } from './throughput-limiter.ts';
 import { isWindowOpen, needsOpenWindow, windowClosedError } from './window.ts';
 
+/** Thrown by `attempt` when the caller said not to proceed (the bot is stopping): nothing was sent. */
+export class DeliveryHaltedError extends Error {
+  override readonly name = 'DeliveryHaltedError';
+  constructor() {
+    super('delivery halted: the bot is stopping');
+  }
+}
+
 /** Delivery discipline settings (all optional). */
 export interface DeliveryOptions {
   retry?: RetryPolicy;
@@ -63,10 +71,12 @@ export class OutboundSender {
    * reply that failed in a retryable way for a later attempt, so a long outage holds no contact's
    * queue and survives restarts.
    */
-  async attempt(request: OutboundSendRequest): Promise<SendResult> {
+  async attempt(request: OutboundSendRequest, proceed: () => boolean = () => true): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
     this.checkWindow(provider, request);
     await this.limiter.acquire(request.businessNumberId, request.to);
+    // The limiter may have made us wait: a bot that is stopping sends nothing new after that.
+    if (!proceed()) throw new DeliveryHaltedError();
     return tracedSend(provider, { businessNumberId: request.businessNumberId, to: request.to, message: request.message });
   }
 

@@ -8,7 +8,7 @@ import type { ContactRecord, OutboxEntry } from '../store/contact-record.ts';
 import { noteReplyFailed, noteReplySent } from '../observability/contact-history.ts';
 import { getById, pruneOutbound, setById } from '../store/record-history.ts';
 import type { SessionStore } from '../store/session-store.ts';
-import type { OutboundSender } from './outbound-sender.ts';
+import { DeliveryHaltedError, type OutboundSender } from './outbound-sender.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 import { CUSTOMER_SERVICE_WINDOW_MS, needsOpenWindow } from './window.ts';
 
@@ -54,13 +54,31 @@ function asProviderError(error: unknown, provider: string): ProviderError {
  * machine gets `bot.failed`, and one given up after retries is parked.
  */
 export class OutboxDelivery {
+  /** Set when the bot must stop now: no new provider call starts. */
+  private halted = false;
+  /** Provider calls whose answer has not come back yet. */
+  private inFlight = 0;
+  private landed: Array<() => void> = [];
+
   constructor(private readonly options: OutboxDeliveryOptions) {}
+
+  /**
+   * Starts no new provider call from now on, and resolves once the calls in flight have been
+   * answered (their message ids recorded). A process that must exit before its queue is drained
+   * calls this first, so that a reply is not sent again at the next start merely because its
+   * answer was still on the way.
+   */
+  halt(): Promise<void> {
+    this.halted = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.landed.push(resolve));
+  }
 
   /** Delivers what is due; the caller holds the contact's queue. */
   async deliver(record: ContactRecord): Promise<DeliveryOutcome[]> {
     const { clock, store, sentLog } = this.options;
     const outcomes: DeliveryOutcome[] = [];
-    for (let entry = record.outbox?.[0]; entry; entry = record.outbox?.[0]) {
+    for (let entry = record.outbox?.[0]; entry && !this.halted; entry = record.outbox?.[0]) {
       if (entry.nextAttemptAt !== undefined && entry.nextAttemptAt > clock.now()) {
         this.options.scheduleRetry(record.key, entry.nextAttemptAt);
         break;
@@ -73,13 +91,19 @@ export class OutboxDelivery {
         noteReplySent(record, entry.id, sentBefore);
       } else {
         const outcome = await this.attempt(record, entry);
+        if (outcome === 'halted') break; // the entry stays in the outbox, untouched
+        try {
+          if (outcome.sent.messageId !== undefined && sentLog) saved = sentLog.record(record.key, entry.id, outcome.sent.messageId);
+        } finally {
+          // Its answer is in (and recorded): a halt waiting for calls in flight may go on.
+          if (outcome.called) this.landedOne();
+        }
         outcomes.push({ entryId: entry.id, sent: outcome.sent });
         if (outcome.retryAt !== undefined) {
           await store.save(record);
           this.options.scheduleRetry(record.key, outcome.retryAt);
           break;
         }
-        if (outcome.sent.messageId !== undefined && sentLog) saved = sentLog.record(record.key, entry.id, outcome.sent.messageId);
       }
       dropFirstFromOutbox(record);
       pruneOutbound(record, this.options.outboundHistory);
@@ -91,18 +115,26 @@ export class OutboxDelivery {
   }
 
   /** One attempt at the head entry; on a retryable failure the entry is updated for the next one. */
-  private async attempt(record: ContactRecord, entry: OutboxEntry): Promise<{ sent: SentReply; retryAt?: number }> {
+  private async attempt(record: ContactRecord, entry: OutboxEntry): Promise<{ sent: SentReply; called: boolean; retryAt?: number } | 'halted'> {
     const { clock, logger, events } = this.options;
     const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message };
+    let called = false;
     try {
       // Window check, throughput limiter, one provider call (src/delivery).
-      const { messageId } = await this.options.sender.attempt({ businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, lastInboundAt: record.lastInboundAt });
+      const request = { businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, lastInboundAt: record.lastInboundAt };
+      const { messageId } = await this.options.sender.attempt(request, () => {
+        if (this.halted) return false;
+        called = true;
+        this.inFlight++;
+        return true;
+      });
       sent.messageId = messageId;
       setById(record.outbound, messageId, { status: 'accepted', at: clock.now(), type: entry.message.type });
       noteReplySent(record, entry.id, messageId);
       events.emit('reply', sent);
-      return { sent };
+      return { sent, called };
     } catch (error) {
+      if (error instanceof DeliveryHaltedError) return 'halted';
       const providerError = asProviderError(error, this.options.providerName(record.businessNumberId));
       sent.error = providerError;
       const now = clock.now();
@@ -118,7 +150,7 @@ export class OutboxDelivery {
         sent.willRetry = true;
         logger.warn({ err: error, contact: record.key, type: entry.message.type, attempt: entry.attempts, retryInMs: retryAt - now }, 'reply not sent yet: retrying later');
         events.emit('retry', { key: record.key, message: entry.message, error: providerError, attempt: entry.attempts, nextAttemptAt: retryAt });
-        return { sent, retryAt };
+        return { sent, called, retryAt };
       }
       logger.error({ err: error, contact: record.key, type: entry.message.type, attempts: (entry.attempts ?? 0) + 1 }, 'reply could not be sent');
       // Tell the machine, unless this reply was itself the reaction to a failure (no loops).
@@ -127,8 +159,13 @@ export class OutboxDelivery {
       if ((entry.attempts ?? 0) > 0 || entry.retriedFromParked !== undefined) await this.options.onGiveUp(record, entry, providerError);
       noteReplyFailed(record, entry.id, providerError);
       events.emit('reply', sent);
-      return { sent };
+      return { sent, called };
     }
+  }
+
+  private landedOne(): void {
+    if (--this.inFlight > 0) return;
+    for (const resolve of this.landed.splice(0)) resolve();
   }
 
   /** When to try a reply again after `error`, or undefined to give it up. */

@@ -9,15 +9,18 @@ import type { OutboundMessage } from '../messages/outbound.ts';
  *
  * - `POST /api/messages` `{ businessNumberId, to, event }` → the event goes to the contact's machine;
  *   `{ businessNumberId, to, messages: [...] }` → sent directly. Both through the contact's queue.
- *   Answers 200 `{ results: [{ messageId } | { error: { code, title } }] }`.
+ *   Answers 200 `{ results: [{ messageId } | { error: { code, title }, retrying? } | { queued: true }] }`:
+ *   `retrying` means the gateway failed in a retryable way and the message stays in the contact's
+ *   outbox for another attempt; `queued`, that it waits behind an earlier message that does.
  * - `GET /api/messages/{messageId}?businessNumberId=…&to=…` → `{ status, at, type, errors? }` or 404.
  *
  * Every request needs `Authorization: Bearer <CHARTBOT_API_TOKEN>`.
  */
 export function proactiveRouter(runtime: Runtime, token: string): Router {
-  const router = new Router({ prefix: '/api' });
-  router.use(requireBearer(token));
-  router.post('/messages', async (ctx) => {
+  // Case-sensitive, with the token checked on each route (see admin-router.ts).
+  const router = new Router({ prefix: '/api', sensitive: true });
+  const auth = requireBearer(token);
+  router.post('/messages', auth, async (ctx) => {
     let body: unknown;
     try {
       body = JSON.parse(await getRawBody(ctx.req, { limit: '256kb', encoding: 'utf8' }));
@@ -51,13 +54,9 @@ export function proactiveRouter(runtime: Runtime, token: string): Router {
       ctx.body = { error: error instanceof Error ? error.message : String(error) };
       return;
     }
-    ctx.body = {
-      results: sent.map((s) =>
-        s.messageId ? { messageId: s.messageId, type: s.message.type } : { type: s.message.type, error: { code: s.error?.code, title: s.error?.title } },
-      ),
-    };
+    ctx.body = { results: sent.map(describeResult) };
   });
-  router.get('/messages/:messageId', async (ctx) => {
+  router.get('/messages/:messageId', auth, async (ctx) => {
     const businessNumberId = ctx.query.businessNumberId;
     const to = ctx.query.to;
     if (typeof businessNumberId !== 'string' || typeof to !== 'string') {
@@ -74,4 +73,12 @@ export function proactiveRouter(runtime: Runtime, token: string): Router {
     ctx.body = status;
   });
   return router;
+}
+
+/** One message's result as the API shows it. */
+function describeResult(sent: SentReply): Record<string, unknown> {
+  const type = sent.message.type;
+  if (sent.messageId) return { messageId: sent.messageId, type };
+  if (sent.queued) return { type, queued: true };
+  return { type, error: { code: sent.error?.code, title: sent.error?.title }, ...(sent.willRetry ? { retrying: true } : {}) };
 }

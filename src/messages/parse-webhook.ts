@@ -53,10 +53,18 @@ export function parseTimestamp(v: unknown): number {
 }
 
 /**
- * Longest sender id / business number id accepted. Real ones are at most ~30 characters; the
- * contact key names a file, so an absurd id would fail every write for that "contact".
+ * Longest sender id / business number id accepted, in UTF-8 bytes (not characters: 64 CJK
+ * characters are 192 bytes). Real ones are at most ~30 ASCII characters; the contact key is part of
+ * a file name and of every Redis key.
  */
-export const MAX_ID_LENGTH = 64;
+export const MAX_ID_BYTES = 64;
+/**
+ * Longest message id accepted, in UTF-8 bytes. A `wamid.…` is about 60 ASCII characters; ids are
+ * stored per contact for de-duplication, so a 500,000-character one must not be.
+ */
+export const MAX_MESSAGE_ID_BYTES = 256;
+
+const tooLong = (id: string, max: number): boolean => id.length > max || Buffer.byteLength(id) > max;
 
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -72,7 +80,9 @@ export function parseWebhook(body: unknown): ParsedWebhook {
   }
   const out: ParsedWebhook = { messages: [], statuses: [], ignored: [] };
   if (body.object !== undefined && body.object !== 'whatsapp_business_account') {
-    out.ignored.push({ reason: `object "${show(body.object)}" is not whatsapp_business_account`, part: body.object });
+    // Another product's webhook (a Page, Instagram) sent to this URL: none of it is ours.
+    out.ignored.push({ reason: `object "${show(body.object)}" is not whatsapp_business_account: the whole body is ignored`, part: body.object });
+    return out;
   }
   for (const entry of body.entry) {
     for (const change of arr(obj(entry).changes)) {
@@ -98,8 +108,8 @@ function parseChange(change: unknown, out: ParsedWebhook): void {
     out.ignored.push({ reason: 'webhook-level errors reported by WhatsApp', part: value.errors });
   }
   for (const message of arr(value.messages)) {
-    if (!businessNumberId || businessNumberId.length > MAX_ID_LENGTH) {
-      out.ignored.push({ reason: `message without a usable metadata.phone_number_id (1–${MAX_ID_LENGTH} characters)`, part: message });
+    if (!businessNumberId || tooLong(businessNumberId, MAX_ID_BYTES)) {
+      out.ignored.push({ reason: `message without a usable metadata.phone_number_id (1–${MAX_ID_BYTES} bytes)`, part: message });
       continue;
     }
     const event = parseMessage(obj(message), businessNumberId, displayPhoneNumber, contacts);
@@ -204,9 +214,10 @@ function parseFlowResponse(v: unknown): Obj {
 function parseMessage(m: Obj, businessNumberId: string, displayPhoneNumber: string | undefined, contacts: Obj[]): UserEvent | string {
   const messageId = str(m.id);
   if (!messageId) return 'message without an id (cannot be de-duplicated or marked read)';
+  if (tooLong(messageId, MAX_MESSAGE_ID_BYTES)) return `message id longer than ${MAX_MESSAGE_ID_BYTES} bytes`;
   const contact = findContact(m, contacts);
   if (!contact) return 'message without a sender (no from, from_user_id or contact wa_id)';
-  if (contact.waId.length > MAX_ID_LENGTH) return `sender id longer than ${MAX_ID_LENGTH} characters`;
+  if (tooLong(contact.waId, MAX_ID_BYTES)) return `sender id longer than ${MAX_ID_BYTES} bytes`;
   const base: InboundBase = {
     messageId,
     contact,
@@ -336,11 +347,12 @@ function parseInteractive(i: Obj, base: InboundBase): UserEvent | undefined {
 function parseStatus(s: Obj, businessNumberId: string): StatusUpdate | string {
   const messageId = str(s.id);
   if (!messageId) return 'status without a message id';
+  if (tooLong(messageId, MAX_MESSAGE_ID_BYTES)) return `status message id longer than ${MAX_MESSAGE_ID_BYTES} bytes`;
   // Gateways speak their own vocabularies (SENT, ERROR, EXPIRED, undeliverable…): one status model.
   const status = mapGatewayStatus(str(s.status) ?? '');
   if (!status) return `unknown status "${show(s.status)}"`;
   const recipient = str(s.recipient_id) || str(s.recipient_user_id) || '';
-  if (recipient.length > MAX_ID_LENGTH || businessNumberId.length > MAX_ID_LENGTH) return `status with an id longer than ${MAX_ID_LENGTH} characters`;
+  if (tooLong(recipient, MAX_ID_BYTES) || tooLong(businessNumberId, MAX_ID_BYTES)) return `status with an id longer than ${MAX_ID_BYTES} bytes`;
   const update: StatusUpdate = {
     messageId,
     status,

@@ -22,7 +22,10 @@ export interface BotObservability {
   metrics?: BotMetrics;
   /** Around every `POST /webhook`: its span, and its status and latency for the metrics. Mount it first, to see every final answer. */
   webhooks: Middleware;
-  /** Mounts `GET /metrics` (metrics on) and the history API (with an API token). */
+  /**
+   * Mounts `GET /metrics` (metrics on) and the history API (with an API token) on `app`: the API's
+   * own app when it has a port of its own (internal endpoints together), else the webhook's.
+   */
   mount(app: Koa): void;
   /** Stops the metrics' listeners. */
   close(): void;

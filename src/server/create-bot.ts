@@ -1,26 +1,30 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import Koa from 'koa';
-import Router from '@koa/router';
 import { Runtime, type RuntimeOptions } from '../conversation/runtime.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
+import { monitoredStore } from '../store/monitored-store.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { webhookRouter } from '../webhook/webhook-router.ts';
 import { proactiveRouter } from '../delivery/proactive-router.ts';
 import { adminRouter } from '../admin/admin-router.ts';
+import { guardApiPaths } from '../api/api-guard.ts';
 import { fileParkedStore, memoryParkedStore } from '../isolation/parked-store.ts';
 import { DurableInbox } from '../durability/durable-inbox.ts';
 import { SentLog } from '../durability/sent-log.ts';
 import type { InboxJournalOptions } from '../durability/inbox-journal.ts';
 import type { ParsedWebhook } from '../messages/parse-webhook.ts';
-import { join } from 'node:path';
+import { HealthMonitor, healthRouter } from './health.ts';
+import { BotServers, type HttpTimeouts } from './bot-servers.ts';
+import { waitForRoom } from './backpressure.ts';
 import { observeBot, type MetricsOptions } from '../observability/bot-observability.ts';
 import type { BotMetrics } from '../observability/bot-metrics.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
+
+/** Default `maxBacklog`: jobs queued before webhooks are refused with 503 (about 3 KB of memory each). */
+export const DEFAULT_MAX_BACKLOG = 10_000;
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   /** Where state lives; default: lowdb files under `dataDir`. */
@@ -49,48 +53,79 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   apiToken?: string;
   /** Prometheus metrics at `GET /metrics` (CHARTBOT_METRICS=true; see docs/observability.md). */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Serve the `/api` routes on this port instead of the webhook's (`CHARTBOT_API_PORT`), e.g. one
+   * that only the internal network reaches. 0: an ephemeral port.
+   */
+  apiPort?: number;
+  /**
+   * Jobs queued (messages and statuses not yet handled) beyond which `POST /webhook` answers 503
+   * with `Retry-After` and records nothing (`CHARTBOT_MAX_BACKLOG`, default 10,000): memory stays
+   * bounded and the gateway re-delivers later.
+   */
+  maxBacklog?: number;
+  /** HTTP server timeouts against slow or silent clients (see `HttpTimeouts`). */
+  http?: HttpTimeouts;
 }
 
 export interface Bot {
   app: Koa;
+  /** The app serving `/api` when `apiPort` is set (otherwise `app` serves it). */
+  apiApp?: Koa;
   runtime: Runtime;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
   /** The bot's metrics (its own prom-client registry), when `metrics` is on. */
   metrics?: BotMetrics;
-  /** Listens on `port` (0: an ephemeral port) and resolves with the address. */
-  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  /** What `/health` reports (problems such as a full disk). */
+  health: HealthMonitor;
+  /**
+   * Listens on `port` (0: an ephemeral port) and, with `apiPort`, serves the API on that port too.
+   * Resolves with the addresses.
+   */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string; apiUrl?: string }>;
   /** Stops accepting webhooks (503), finishes in-flight work, flushes state, closes the server. */
   close(): Promise<void>;
 }
 
 /**
  * Builds a bot: a Koa app with `GET/POST /webhook` and `GET /health`, the conversation runtime,
- * and its store, with pending timers re-armed.
+ * and its store, with pending timers re-armed and unprocessed batches replayed.
  */
 export async function createBot(options: BotOptions): Promise<Bot> {
   const logger = options.logger ?? createLogger();
-  const store =
-    options.store ??
-    (await lowdbStore({
-      dir: options.dataDir ?? './data',
-      onCorrupt: (file, quarantinedAs, error) =>
-        file.endsWith('.jsonl')
-          ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
-          : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
-      writeAhead: options.storeWriteAhead !== false,
-      onJournalError: (error) => logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and replayed at the next start'),
-    }));
+  const health = new HealthMonitor();
+  const dataDir = options.dataDir ?? './data';
+  const store = monitoredStore(options.store ?? (await defaultStore(dataDir, logger, health, options.storeWriteAhead !== false)), health);
   // Parked messages live beside the contact files; with a custom store, in memory unless given.
-  const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(options.dataDir ?? './data'));
+  const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(dataDir));
   const journaled = options.journal ?? options.store === undefined;
-  const sentLog = journaled === false ? undefined : new SentLog(join(options.dataDir ?? './data', 'sent'));
+  const sentLog = journaled === false ? undefined : new SentLog(join(dataDir, 'sent'));
   const runtime = new Runtime({ ...options, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
-  const inbox = journaled === false ? undefined : await openInbox(runtime, logger, options.dataDir ?? './data', journaled);
+  const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
 
-  let accepting = true;
-  let server: Server | undefined;
+  let state: 'starting' | 'accepting' | 'stopping' = 'starting';
+  let inbox: DurableInbox | undefined;
+  if (journaled !== false) {
+    const opened = await DurableInbox.open({
+      dir: join(dataDir, 'inbox'),
+      ...(journaled === true ? {} : journaled),
+      process: (parsed) => runtime.dispatch(parsed),
+      logger,
+      onRecordFailed: (error) => health.failed('inbox', error),
+      onRecorded: () => health.recovered('inbox'),
+      room: () => waitForRoom(runtime, Math.max(1, Math.floor(maxBacklog / 2))),
+    });
+    inbox = opened.inbox;
+    // New webhooks wait (503 "starting") until every replayed batch is queued: each contact's order.
+    void opened.inbox.replay(opened.pending).then(() => {
+      if (state === 'starting') state = 'accepting';
+    });
+  } else {
+    state = 'accepting';
+  }
+
   const app = new Koa();
   app.silent = true; // errors are logged below, once, with context
   // Observability (src/observability): webhook spans and metrics first, to see every final answer.
@@ -106,11 +141,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       ctx.body = { error: 'internal error' };
     }
   });
-  const health = new Router();
-  health.get('/health', (ctx) => {
-    const ready = accepting && !runtime.isClosed;
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ok' : 'stopping', flows: runtime.registry.flows.map((f) => f.name), backlog: runtime.backlog };
+  const apiApp = options.apiPort === undefined ? undefined : new Koa();
+  // Anything under /api, however spelled, needs the token; on the webhook's port it is 404 when the API has its own.
+  app.use(guardApiPaths(apiApp ? undefined : options.apiToken));
+  const healthRoutes = healthRouter({
+    monitor: health,
+    notAccepting: () => (state === 'accepting' && !runtime.isClosed ? undefined : state === 'starting' ? 'starting' : 'stopping'),
+    flows: () => runtime.registry.flows.map((f) => f.name),
+    backlog: () => runtime.backlog,
+    store: options.store ? 'custom' : 'lowdb',
   });
   const webhook = webhookRouter({
     onWebhook: (parsed) => runtime.dispatch(parsed),
@@ -121,36 +160,29 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     webhookHeader: options.webhookHeader,
     verifyToken: options.verifyToken,
     bodyLimit: options.bodyLimit,
-    accepting: () => accepting,
+    accepting: () => state === 'accepting',
+    overloaded: () => (runtime.backlog >= maxBacklog ? `backlog of ${runtime.backlog} jobs (CHARTBOT_MAX_BACKLOG=${maxBacklog})` : undefined),
   });
-  app.use(health.routes()).use(webhook.routes()).use(webhook.allowedMethods());
+  app.use(healthRoutes.routes()).use(webhook.routes()).use(webhook.allowedMethods());
   if (options.apiToken) {
-    const api = proactiveRouter(runtime, options.apiToken);
-    app.use(api.routes()).use(api.allowedMethods());
-    const admin = adminRouter(runtime, options.apiToken);
-    app.use(admin.routes()).use(admin.allowedMethods());
+    const target = apiApp ?? app;
+    if (apiApp) apiApp.use(guardApiPaths(options.apiToken)).use(healthRoutes.routes());
+    for (const router of [proactiveRouter(runtime, options.apiToken), adminRouter(runtime, options.apiToken)]) target.use(router.routes()).use(router.allowedMethods());
   }
-  observability.mount(app); // GET /metrics, GET /api/sessions/{businessNumberId}/{waId}/history
+  observability.mount(apiApp ?? app); // GET /metrics, GET /api/sessions/{businessNumberId}/{waId}/history
 
+  const servers = new BotServers(app, apiApp, options.http);
   return {
     app,
+    ...(apiApp ? { apiApp } : {}),
     runtime,
     ...(inbox ? { inbox } : {}),
     ...(observability.metrics ? { metrics: observability.metrics } : {}),
-    async listen(port = 0, host = '127.0.0.1') {
-      server = app.listen(port, host);
-      await once(server, 'listening');
-      const address = server.address() as AddressInfo;
-      return { port: address.port, url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}` };
-    },
+    health,
+    listen: (port = 0, host = '127.0.0.1') => servers.listen(port, host, options.apiPort),
     async close() {
-      accepting = false;
-      const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
-      server?.closeIdleConnections();
-      // Requests in flight only wait for the journal's commit: let them finish before it closes.
-      const straggler = setTimeout(() => server?.closeAllConnections(), 2000);
-      await closing;
-      clearTimeout(straggler);
+      state = 'stopping';
+      await servers.close();
       await runtime.close();
       await inbox?.close();
       sentLog?.close();
@@ -159,14 +191,23 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   };
 }
 
-/** Opens the inbox journal under `dataDir` and queues what it held unprocessed. */
-async function openInbox(runtime: Runtime, logger: Logger, dataDir: string, settings: true | JournalSettings): Promise<DurableInbox> {
-  const { inbox, pending } = await DurableInbox.open({
-    dir: join(dataDir, 'inbox'),
-    ...(settings === true ? {} : settings),
-    process: (parsed) => runtime.dispatch(parsed),
-    logger,
+/** The default store: lowdb files under `dataDir`, its failures and recoveries reported to `health`. */
+function defaultStore(dataDir: string, logger: Logger, health: HealthMonitor, writeAhead: boolean): Promise<SessionStore> {
+  return lowdbStore({
+    dir: dataDir,
+    onCorrupt: (file, quarantinedAs, error) =>
+      file.endsWith('.jsonl')
+        ? logger.error({ file, quarantinedAs, err: error }, 'damaged index copied aside; rebuilt from the contact records')
+        : logger.error({ file, quarantinedAs, err: error }, 'corrupt contact file moved aside; that contact starts over'),
+    writeAhead,
+    onJournalError: (error) => {
+      health.failed('checkpoint', error);
+      logger.error({ err: error }, 'journal checkpoint failed: the journal is kept and the checkpoint tried again');
+    },
+    onJournalRecovered: () => {
+      health.recovered('checkpoint');
+      logger.info('journal checkpoint succeeded again');
+    },
+    onQuarantine: (key, quarantinedAs, error) => logger.error({ contact: key, quarantinedAs, err: error }, 'a contact record that cannot be written was quarantined; the other contacts go on'),
   });
-  inbox.replay(pending);
-  return inbox;
 }

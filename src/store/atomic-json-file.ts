@@ -55,17 +55,25 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENAMETOOLONG: no such file can exist (the writer would have failed too).
+      if (code === 'ENOENT' || code === 'ENAMETOOLONG') return null;
+      if (code === 'EISDIR') return this.moveAside(error); // something else squats the name
       throw error;
     }
     try {
       return JSON.parse(text) as T;
     } catch (error) {
-      const quarantinedAs = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, quarantinedAs);
-      this.options.onCorrupt?.(this.file, quarantinedAs, error);
-      return null;
+      return this.moveAside(error);
     }
+  }
+
+  /** Moves an unreadable file (or whatever holds its name) aside and reports it; reads as missing. */
+  private async moveAside(error: unknown): Promise<null> {
+    const quarantinedAs = `${this.file}.corrupt-${Date.now()}`;
+    await rename(this.file, quarantinedAs);
+    this.options.onCorrupt?.(this.file, quarantinedAs, error);
+    return null;
   }
 
   async write(data: T): Promise<void> {

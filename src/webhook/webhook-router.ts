@@ -26,11 +26,27 @@ export interface WebhookOptions {
   record?: (raw: Buffer, parsed: ParsedWebhook) => Promise<void>;
   /** False while starting or shutting down: POSTs get 503 so the gateway retries later. */
   accepting: () => boolean;
+  /** Why the bot cannot take more work now (its backlog is full), or undefined: POSTs get 503 + Retry-After. */
+  overloaded?: () => string | undefined;
 }
+
+/** How long a gateway is asked to wait when the bot is overloaded (seconds). */
+const OVERLOADED_RETRY_AFTER_S = 10;
 
 function fail(ctx: Context, status: number, error: string): void {
   ctx.status = status;
   ctx.body = { error };
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is out: otherwise Node reads the rest of
+ * the declared body (50 MiB) to keep the connection alive for a next request.
+ */
+function tooLarge(ctx: Context, limit: number): void {
+  ctx.set('Connection', 'close');
+  const socket = ctx.req.socket;
+  ctx.res.once('finish', () => socket.destroy());
+  fail(ctx, 413, `body larger than ${limit} bytes`);
 }
 
 /** `GET /webhook` (Meta's verification challenge) and `POST /webhook` (webhook batches). */
@@ -61,16 +77,26 @@ export function webhookRouter(options: WebhookOptions): Router {
       ctx.set('Retry-After', '5');
       return fail(ctx, 503, 'not accepting webhooks right now (starting or shutting down); retry later');
     }
+    const overloaded = options.overloaded?.();
+    if (overloaded !== undefined) {
+      // Nothing is read or recorded: the gateway keeps the batch and sends it again later.
+      options.logger.warn({ reason: overloaded }, 'webhook refused: overloaded');
+      ctx.set('Retry-After', String(OVERLOADED_RETRY_AFTER_S));
+      ctx.set('Connection', 'close');
+      return fail(ctx, 503, `overloaded (${overloaded}); retry later`);
+    }
     if (!isJsonContentType(ctx.get('content-type') || undefined)) {
       options.logger.warn({ contentType: ctx.get('content-type') }, 'webhook rejected: not a JSON content type');
       return fail(ctx, 415, 'content-type must be application/json');
     }
+    const declared = Number(ctx.get('content-length') || NaN);
+    if (declared > limit) return tooLarge(ctx, limit);
     let raw: Buffer;
     try {
       raw = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
     } catch (error) {
       const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') return fail(ctx, 413, `body larger than ${limit} bytes`);
+      if (type === 'entity.too.large') return tooLarge(ctx, limit);
       options.logger.warn({ err: error }, 'webhook body could not be read');
       return fail(ctx, 400, `body could not be read: ${(error as Error).message}`);
     }

@@ -64,8 +64,27 @@ function truncatedOnTheWire(random: Random): Promise<'no response'> {
   });
 }
 
-function attack(random: Random): Attack {
-  switch (random.int(0, 9)) {
+/** Ids named like Object.prototype members, absurd or non-ASCII ids, timestamps from the far future. */
+const HOSTILE_IDS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype'];
+/** Senders of messages with hostile ids: each must be answered exactly once. */
+const hostileSenders: string[] = [];
+
+function hostile(random: Random, n: number): Attack {
+  const sender = `49158${String(n).padStart(5, '0')}`;
+  const message = { ...textMessage(sender, 'p', random.pick(HOSTILE_IDS)), timestamp: random.pick(['100000000000', '1e11', '9'.repeat(30), '0', String(Math.floor(Date.now() / 1000))]) };
+  const refused = random.pick([
+    textMessage('字'.repeat(64), 'x'),
+    textMessage('4915800000', 'x', 'w'.repeat(random.int(257, 20_000))),
+    { ...textMessage('4915800001', 'x'), from: random.pick(HOSTILE_IDS) + '字'.repeat(30) },
+  ]);
+  hostileSenders.push(sender);
+  return { kind: 'hostile ids', allowed: [200], send: () => signed(JSON.stringify(envelope({ messages: [message, refused] }))) };
+}
+
+function attack(random: Random, n: number): Attack {
+  switch (random.int(0, 10)) {
+    case 10:
+      return hostile(random, n);
     case 0:
       return { kind: 'random JSON', allowed: [200, 400], send: () => signed(JSON.stringify(randomJson(random, 5))) };
     case 1:
@@ -123,7 +142,7 @@ describe(`POST /webhook fuzz (seed ${seed}, FUZZ_SEED=<n> to change)`, () => {
         expect((await postWebhook(t.url, envelope({ messages: [textMessage(CANARY, `c${canaries}`)] }), SECRET)).status).toBe(200);
         await waitUntil(() => textsSentTo(t.mock, CANARY).includes(`#${canaries}: c${canaries}`), `canary ${canaries} reply (seed ${seed})`);
       }
-      const a = attack(random);
+      const a = attack(random, i);
       kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
       const got = await a.send();
       if (got === 'no response' ? a.allowed.length > 0 : !a.allowed.includes(got) || got >= 500) {
@@ -135,9 +154,11 @@ describe(`POST /webhook fuzz (seed ${seed}, FUZZ_SEED=<n> to change)`, () => {
     const errors = logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50).map((l) => l.msg);
     expect(errors.filter((msg) => ['request failed', 'contact job failed', 'webhook processing failed'].includes(msg)), `seed ${seed}`).toEqual([]);
     expect(i).toBeGreaterThanOrEqual(Math.min(ITERATIONS, 100));
-    expect(kinds.size).toBe(10); // every kind of attack was tried
+    expect(kinds.size).toBe(11); // every kind of attack was tried
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
     await t.bot.runtime.idle();
     expect(textsSentTo(t.mock, CANARY)).toEqual(Array.from({ length: canaries }, (_, n) => `#${n + 1}: c${n + 1}`));
+    // A message whose id is named like a prototype member is an ordinary message: answered once.
+    for (const sender of hostileSenders) expect(textsSentTo(t.mock, sender), `sender ${sender} (seed ${seed})`).toEqual(['#1: p']);
   }, TIME_BUDGET_MS + 30_000);
 });

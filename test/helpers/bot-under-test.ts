@@ -9,6 +9,8 @@ import { startMockProvider, type MockProvider } from './mock-provider.ts';
 export interface BotUnderTest {
   bot: Bot;
   url: string;
+  /** The API's own URL, when the bot was given `apiPort`. */
+  apiUrl?: string;
   mock: MockProvider;
   dataDir: string;
   /** Stops the bot (keeps data and mock). */
@@ -26,7 +28,7 @@ export async function startBotUnderTest(
   const dataDir = reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'chartbot-test-')));
   const provider = cloudApiProvider({ token: 'test-token', baseUrl: `${mock.url}/v23.0` });
   const bot = await createBot({ logger: silentLogger(), provider, dataDir, ...options });
-  const { url } = await bot.listen(0);
+  const { url, apiUrl } = await bot.listen(0);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -37,6 +39,7 @@ export async function startBotUnderTest(
   return {
     bot,
     url,
+    ...(apiUrl ? { apiUrl } : {}),
     mock,
     dataDir,
     stop,

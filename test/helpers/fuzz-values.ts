@@ -1,6 +1,6 @@
 import type { Random } from './seeded-random.ts';
 
-const STRINGS = ['', '4915550001', '1'.repeat(65), ' ', 'text', 'interactive', 'messages', 'whatsapp_business_account', '0', '-1', '1e400', 'NaN', '\u0000', '😀', '\ud800', 'a'.repeat(300), '{"flow_token":"x"}', '[', '../../etc/passwd', '__proto__', 'constructor'];
+const STRINGS = ['', '4915550001', '1'.repeat(65), ' ', 'text', 'interactive', 'messages', 'whatsapp_business_account', '0', '-1', '1e400', 'NaN', '\u0000', '😀', '\ud800', 'a'.repeat(300), '{"flow_token":"x"}', '[', '../../etc/passwd', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '字'.repeat(64), 'w'.repeat(5000), '100000000000', 'page'];
 const KEYS = ['object', 'entry', 'changes', 'field', 'value', 'messages', 'statuses', 'contacts', 'metadata', 'phone_number_id', 'from', 'id', 'type', 'text', 'body', 'interactive', 'button_reply', 'nfm_reply', 'response_json', 'timestamp', 'errors', 'status', 'recipient_id', '__proto__', 'constructor', 'toString', 'valueOf', 'x'];
 
 /** Sets an own property, as JSON.parse does (plain assignment of `__proto__` would change the prototype). */

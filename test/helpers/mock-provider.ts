@@ -22,6 +22,8 @@ export interface MockProviderOptions {
    * undefined falls back to the scripted `failNext` answers, then the Cloud API defaults.
    */
   answer?: (request: RecordedRequest, baseUrl: string) => MockAnswer | undefined;
+  /** Milliseconds to wait before answering each request (a slow gateway). */
+  delayMs?: number;
 }
 
 export interface MockProvider {
@@ -68,6 +70,10 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         body: isRead ? { success: true } : { messaging_product: 'whatsapp', messages: [{ id: `wamid.out.${++counter}` }] },
       };
       const bytes = Buffer.isBuffer(answer.body);
+      if (options.delayMs) return void setTimeout(() => respond(answer, bytes), options.delayMs);
+      respond(answer, bytes);
+    });
+    const respond = (answer: MockAnswer, bytes: boolean) => {
       res.writeHead(answer.status, { 'content-type': bytes ? 'application/octet-stream' : 'application/json', ...answer.headers });
       res.end(bytes ? answer.body : JSON.stringify(answer.body));
       for (const waiter of [...waiters]) {
@@ -76,7 +82,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           waiter.resolve();
         }
       }
-    });
+    };
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

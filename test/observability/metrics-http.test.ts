@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import observedFlow from '../fixtures/flows/observed.ts';
 import { toFlow } from '../../src/conversation/load-flows.ts';
@@ -5,6 +8,9 @@ import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.
 import { startMockProvider, type MockAnswer, type RecordedRequest } from '../helpers/mock-provider.ts';
 import { parseSamples, sampleValue, type Sample } from '../helpers/prometheus-text.ts';
 import { BUSINESS, buttonReply, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
+import { createBot } from '../../src/server/create-bot.ts';
+import { cloudApiProvider } from '../../src/providers/cloud-api.ts';
+import { silentLogger } from '../../src/logger.ts';
 
 const observed = toFlow(observedFlow, 'observed.ts');
 
@@ -138,5 +144,29 @@ describe('GET /metrics after real traffic', () => {
     const count = async (url: string) => sampleValue(parseSamples(await (await scrape(url)).text()), 'chartbot_messages_received_total', { kind: 'text' });
     expect(await count(first.url)).toBe(1);
     expect(await count(second.url)).toBeUndefined();
+  });
+});
+
+describe('with the API on a port of its own (CHARTBOT_API_PORT)', () => {
+  it('serves /metrics and the history there, with the other internal routes, and not on the webhook port', async () => {
+    const mock = await startMockProvider();
+    const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-metrics-api-port-'));
+    const provider = cloudApiProvider({ token: 'test-token', baseUrl: `${mock.url}/v23.0` });
+    const bot = await createBot({ flows: [observed], provider, dataDir, logger: silentLogger(), apiToken: 'api-token', apiPort: 0, metrics: true });
+    try {
+      const { url, apiUrl } = await bot.listen(0);
+      await postWebhook(url, envelope({ messages: [textMessage(A, 'hello')] }));
+      await bot.runtime.idle();
+      expect((await scrape(url)).status).toBe(404);
+      expect(sampleValue(parseSamples(await (await scrape(apiUrl!)).text()), 'chartbot_messages_received_total', { kind: 'text' })).toBe(1);
+      const history = await fetch(`${apiUrl}/api/sessions/${BUSINESS.phoneNumberId}/${A}/history`, { headers: { authorization: 'Bearer api-token' } });
+      expect(((await history.json()) as { entries: unknown[] }).entries).toHaveLength(1);
+      expect((await fetch(`${url}/api/sessions/${BUSINESS.phoneNumberId}/${A}/history`, { headers: { authorization: 'Bearer api-token' } })).status).toBe(404);
+    } finally {
+      await bot.close();
+      await provider.close?.();
+      await mock.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
