@@ -1,38 +1,57 @@
 /**
- * What the Prometheus metrics cost (issue: under 3% of throughput): the same bot, store and load
- * with CHARTBOT_METRICS=false and =true, in one run, in the order off, on, on, off so that a drift
- * of the machine (other load, a warming disk) weighs on both alike. While on, `/metrics` is scraped
- * every second (with its bearer token): more often than Prometheus would (every 15 s by default), so
- * the scrapes' own cost is in the figure.
+ * What the Prometheus metrics cost (issue: under 3% of throughput): two bots on the same seeded
+ * store contents, one with CHARTBOT_METRICS=false and one with =true, both running; the load goes
+ * to one at a time in short slices, in the order off, on, on, off, off, on, on, off (for single
+ * POSTs, then for batches), so that the machine's drift and its other load weigh on both alike.
+ * While the metrics bot is loaded, `/metrics` is scraped every second (with its bearer token):
+ * more often than Prometheus would (every 15 s by default), so the scrapes' cost is in the figure.
  */
 import { request } from 'undici';
-import type { EndToEnd } from './report.ts';
+import type { LoadResult } from './load-generator.ts';
+import type { InProcessMetricsCost } from './metrics-in-process.ts';
 
 export type MetricsMode = 'off' | 'on';
+export type MetricsScenario = 'single-message POSTs' | 'batches of 10';
 
-/** One scenario (single POSTs, or batches of 10) measured with metrics off and on. */
+/** One slice of load on one of the two bots. */
+export interface MetricsSlice {
+  mode: MetricsMode;
+  scenario: MetricsScenario;
+  messagesPerSecond: number;
+  cpuUsPerMessage: number;
+  completed: number;
+  elapsedMs: number;
+}
+
+/** One scenario with metrics off and on, each mode's slices pooled (messages over time). */
 export interface MetricsCostRow {
-  scenario: string;
+  scenario: MetricsScenario;
   off: { messagesPerSecond: number; cpuUsPerMessage: number };
   on: { messagesPerSecond: number; cpuUsPerMessage: number };
   /** Throughput lost with metrics on, percent (negative: on was faster, i.e. noise). */
   throughputCostPercent: number;
   /** CPU time per message added with metrics on, percent. */
   cpuCostPercent: number;
+  /** The noise: how far apart the slices of one mode were (largest ÷ smallest msg/s − 1, the worse mode), percent. */
+  sameModeSpreadPercent: number;
 }
 
 export interface MetricsCost {
   order: MetricsMode[];
+  slices: MetricsSlice[];
   rows: MetricsCostRow[];
-  /** Throughput lost over both scenarios (messages over time, summed), percent. */
+  /** Throughput lost over both scenarios (each scenario's ratio, averaged), percent. */
   throughputCostPercent: number;
   scrapeEveryMs: number;
   scrapes: number;
   /** Mean time of one scrape, ms (as the scraper saw it: waiting for a busy bot included). */
   scrapeMs: number;
+  /** The metrics' work per message through the runtime, measured in-process (bench/metrics-in-process.ts). */
+  inProcess: InProcessMetricsCost;
 }
 
-export const METRICS_ORDER: MetricsMode[] = ['off', 'on', 'on', 'off'];
+export const METRICS_ORDER: MetricsMode[] = ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'];
+export const METRICS_SCENARIOS: MetricsScenario[] = ['single-message POSTs', 'batches of 10'];
 export const SCRAPE_TOKEN = 'bench-scrape-token';
 
 /** The bot's environment for a mode. */
@@ -40,7 +59,7 @@ export function metricsEnv(mode: MetricsMode): Record<string, string> {
   return mode === 'on' ? { CHARTBOT_METRICS: 'true', CHARTBOT_METRICS_TOKEN: SCRAPE_TOKEN } : { CHARTBOT_METRICS: 'false' };
 }
 
-/** Scrapes `/metrics` every `everyMs` until stopped; resolves with the count and the mean time. */
+/** Scrapes `/metrics` every `everyMs` until stopped; resolves with the count and the time taken. */
 export function scrapeEvery(url: string, everyMs: number): { stop(): Promise<{ scrapes: number; totalMs: number }> } {
   let scrapes = 0;
   let totalMs = 0;
@@ -64,44 +83,47 @@ export function scrapeEvery(url: string, everyMs: number): { stop(): Promise<{ s
   };
 }
 
-type Measured = { single: EndToEnd; batch: EndToEnd };
+export function slice(mode: MetricsMode, scenario: MetricsScenario, load: LoadResult & { cpuUsPerMessage?: number }): MetricsSlice {
+  return { mode, scenario, messagesPerSecond: load.messagesPerSecond, cpuUsPerMessage: load.cpuUsPerMessage ?? 0, completed: load.completed, elapsedMs: load.elapsedMs };
+}
 
-function totals(runs: EndToEnd[]): { messagesPerSecond: number; cpuUsPerMessage: number; completed: number; seconds: number } {
-  const completed = runs.reduce((sum, r) => sum + r.load.completed, 0);
-  const seconds = runs.reduce((sum, r) => sum + r.load.elapsedMs / 1000, 0);
-  const cpuUs = runs.reduce((sum, r) => sum + (r.load.cpuUsPerMessage ?? 0) * r.load.completed, 0);
-  return { messagesPerSecond: Math.round(completed / seconds), cpuUsPerMessage: Math.round(cpuUs / completed), completed, seconds };
+function pooled(slices: MetricsSlice[]): { messagesPerSecond: number; cpuUsPerMessage: number } {
+  const completed = slices.reduce((sum, s) => sum + s.completed, 0);
+  const seconds = slices.reduce((sum, s) => sum + s.elapsedMs / 1000, 0);
+  const cpuUs = slices.reduce((sum, s) => sum + s.cpuUsPerMessage * s.completed, 0);
+  return { messagesPerSecond: Math.round(completed / seconds), cpuUsPerMessage: Math.round(cpuUs / completed) };
+}
+
+function spread(slices: MetricsSlice[]): number {
+  const rates = slices.map((s) => s.messagesPerSecond);
+  return Math.max(...rates) / Math.min(...rates) - 1;
 }
 
 const percent = (value: number) => Math.round(value * 1000) / 10;
 
-/** Pools the runs of each mode (messages over time) and compares. */
-export function metricsCost(runs: Array<{ mode: MetricsMode; measured: Measured }>, scraping: { everyMs: number; scrapes: number; totalMs: number }): MetricsCost {
-  const rows: MetricsCostRow[] = [];
-  const all: Record<MetricsMode, EndToEnd[]> = { off: [], on: [] };
-  for (const [scenario, pick] of [
-    ['single-message POSTs', (m: Measured) => m.single],
-    ['batches of 10', (m: Measured) => m.batch],
-  ] as const) {
-    const off = totals(runs.filter((r) => r.mode === 'off').map((r) => pick(r.measured)));
-    const on = totals(runs.filter((r) => r.mode === 'on').map((r) => pick(r.measured)));
-    for (const r of runs) all[r.mode].push(pick(r.measured));
-    rows.push({
+/** Pools each mode's slices per scenario and compares. */
+export function metricsCost(slices: MetricsSlice[], scraping: { everyMs: number; scrapes: number; totalMs: number }, inProcess: InProcessMetricsCost): MetricsCost {
+  const rows = METRICS_SCENARIOS.map((scenario): MetricsCostRow => {
+    const of = (mode: MetricsMode) => slices.filter((s) => s.scenario === scenario && s.mode === mode);
+    const off = pooled(of('off'));
+    const on = pooled(of('on'));
+    return {
       scenario,
-      off: { messagesPerSecond: off.messagesPerSecond, cpuUsPerMessage: off.cpuUsPerMessage },
-      on: { messagesPerSecond: on.messagesPerSecond, cpuUsPerMessage: on.cpuUsPerMessage },
+      off,
+      on,
       throughputCostPercent: percent(1 - on.messagesPerSecond / off.messagesPerSecond),
       cpuCostPercent: percent(on.cpuUsPerMessage / off.cpuUsPerMessage - 1),
-    });
-  }
-  const off = totals(all.off);
-  const on = totals(all.on);
+      sameModeSpreadPercent: percent(Math.max(spread(of('off')), spread(of('on')))),
+    };
+  });
   return {
-    order: runs.map((r) => r.mode),
+    order: METRICS_ORDER,
+    slices,
     rows,
-    throughputCostPercent: percent(1 - on.completed / on.seconds / (off.completed / off.seconds)),
+    throughputCostPercent: Math.round((rows.reduce((sum, row) => sum + row.throughputCostPercent, 0) / rows.length) * 10) / 10,
     scrapeEveryMs: scraping.everyMs,
     scrapes: scraping.scrapes,
     scrapeMs: scraping.scrapes === 0 ? 0 : Math.round((scraping.totalMs / scraping.scrapes) * 100) / 100,
+    inProcess,
   };
 }

@@ -14,7 +14,8 @@ import { cpuSeconds } from './proc-stats.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { runMicroBenchmarks } from './micro.ts';
 import { measurePersistCost } from './persist-cost.ts';
-import { metricsCost, metricsEnv, METRICS_ORDER, scrapeEvery, type MetricsCost, type MetricsMode } from './metrics-cost.ts';
+import { measureMetricsInProcess } from './metrics-in-process.ts';
+import { metricsCost, metricsEnv, METRICS_ORDER, METRICS_SCENARIOS, scrapeEvery, slice, type MetricsCost, type MetricsMode, type MetricsSlice } from './metrics-cost.ts';
 import { budgetChecks, formatEndToEnd, formatMetricsCost, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import type { LatencySummary } from './stats.ts';
@@ -31,8 +32,8 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
 const plan = quick
-  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
-  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
+  ? { warmupMs: 300, runMs: 1_500, metricsSliceMs: 750, metricsRounds: 6, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
+  : { warmupMs: 2_000, runMs: 10_000, metricsSliceMs: 5_000, metricsRounds: 60, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
 const CONNECTIONS = 16;
@@ -133,31 +134,40 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
 }
 
 /**
- * The metrics' cost: the e2e load (single POSTs, then batches) with CHARTBOT_METRICS off and on, in
- * the order off, on, on, off, on one seeded store (bench/metrics-cost.ts).
+ * The metrics' cost (bench/metrics-cost.ts): two bots, metrics off and on, the load sent to one at
+ * a time in slices, in the order off, on, on, off, off, on, on, off, for each scenario.
  */
 async function withAndWithoutMetrics(): Promise<MetricsCost> {
-  const dataDir = join(workDir, 'metrics');
-  await seedContacts(dataDir, plan.e2eContacts);
-  const runs: Array<{ mode: MetricsMode; measured: Awaited<ReturnType<typeof singleAndBatches>> }> = [];
+  const bots: Partial<Record<MetricsMode, BotProcess>> = {};
+  const slices: MetricsSlice[] = [];
   const scraping = { everyMs: 1000, scrapes: 0, totalMs: 0 };
-  for (const [i, mode] of METRICS_ORDER.entries()) {
-    bot = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, `metrics-${i}-${mode}.log`), env: metricsEnv(mode) });
-    const scraper = mode === 'on' ? scrapeEvery(bot.url, scraping.everyMs) : undefined;
-    try {
-      runs.push({ mode, measured: await singleAndBatches(`chartbot, metrics ${mode}`, bot.url, bot.pid) });
-    } finally {
-      const scraped = await scraper?.stop();
-      if (scraped) {
-        scraping.scrapes += scraped.scrapes;
-        scraping.totalMs += scraped.totalMs;
-      }
-      await bot.stop();
-      bot = undefined;
+  const contacts = { first: 0, count: plan.e2eContacts };
+  try {
+    for (const mode of ['off', 'on'] as const) {
+      const dataDir = join(workDir, `metrics-${mode}`);
+      await seedContacts(dataDir, plan.e2eContacts);
+      bots[mode] = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, `metrics-${mode}.log`), env: metricsEnv(mode) });
     }
+    // Both warmed up right before the slices, so that neither starts cold.
+    for (const running of Object.values(bots)) await load({ url: running.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+    for (const scenario of METRICS_SCENARIOS) {
+      log(`metrics off and on: ${scenario}, ${METRICS_ORDER.length} slices of ${plan.metricsSliceMs} ms`);
+      for (const mode of METRICS_ORDER) {
+        const target = bots[mode] as BotProcess;
+        const scraper = mode === 'on' ? scrapeEvery(target.url, scraping.everyMs) : undefined;
+        const batch = scenario === 'batches of 10' ? { batchSize: 10, inFlight: IN_FLIGHT.batch } : {};
+        const result = await load({ url: target.url, doneWhen: 'replied', contacts, durationMs: plan.metricsSliceMs, ...batch }, target.pid);
+        slices.push(slice(mode, scenario, result));
+        const scraped = await scraper?.stop();
+        scraping.scrapes += scraped?.scrapes ?? 0;
+        scraping.totalMs += scraped?.totalMs ?? 0;
+      }
+    }
+  } finally {
+    for (const running of Object.values(bots)) await running.stop();
   }
-  await rm(dataDir, { recursive: true, force: true });
-  return metricsCost(runs, scraping);
+  log('metrics off and on: in-process rounds through the runtime');
+  return metricsCost(slices, scraping, await measureMetricsInProcess(plan.metricsRounds));
 }
 
 async function scalingRun(contacts: number): Promise<ScalingRun> {

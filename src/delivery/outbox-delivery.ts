@@ -139,7 +139,8 @@ export class OutboxDelivery {
       sent.error = providerError;
       const now = clock.now();
       const retryAt = this.nextAttemptAt(record, entry, providerError, now);
-      if (!providerError.details.local && events.has('providerError')) {
+      // Only gateway calls: a refusal before any call (the closed window) is no gateway's error.
+      if (called && events.has('providerError')) {
         events.emit('providerError', { key: record.key, provider: providerError.details.provider, operation: 'send', error: providerError, willRetry: retryAt !== undefined });
       }
       if (retryAt !== undefined) {

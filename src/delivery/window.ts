@@ -26,7 +26,6 @@ export function windowClosedError(provider: string, message: OutboundMessage): P
       code: WINDOW_CLOSED_CODE,
       title: 'Re-engagement message: more than 24 hours since the customer last replied; send a template',
       retryable: false,
-      local: true,
     },
   );
 }

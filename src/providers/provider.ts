@@ -74,8 +74,6 @@ export class ProviderError extends Error {
       retryAfterMs?: number;
       /** A gateway's own error code when it is not a number (D7: `WHATSAPP_MESSAGE_NOT_EXISTS`). */
       gatewayCode?: string;
-      /** Refused by chartbot itself before any call (e.g. outside the 24-hour window): no gateway was involved. */
-      local?: boolean;
     },
   ) {
     super(message);
