@@ -21,6 +21,10 @@ import benchEcho, { benchEchoMachine } from './flows/bench-echo.ts';
 import { toFlow } from '../src/conversation/load-flows.ts';
 import { benchRecord } from './seed-contacts.ts';
 import { round } from './stats.ts';
+import { migrateConversation } from '../src/conversation/flow-migration.ts';
+import { composeMigrations, defaultContext, renameState } from '../src/conversation/migration-helpers.ts';
+import { lintMachine } from '../src/lint/lint-machine.ts';
+import { supportMachine } from '../flows/support.ts';
 import { webhookBatch } from './webhook-batch.ts';
 
 export interface MicroResult {
@@ -58,9 +62,11 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
   const metrics = new BotMetrics(runtime, { defaultMetrics: false });
   const key = contactKey(BENCH_NUMBER.phoneNumberId, record.waId);
   const inbound = { key, event: event as UserEvent };
-  const stepReport = { key, flow: 'bench-echo', eventType: 'user.text', messageId: 'wamid.micro', before: 'chatting', after: 'chatting', replies: 1, durationMs: 0.4 };
+  const stepReport = { key, flow: 'bench-echo', event, eventType: 'user.text', messageId: 'wamid.micro', before: 'chatting', after: 'chatting', replies: 1, durationMs: 0.4 };
   const sent = { key, businessNumberId: BENCH_NUMBER.phoneNumberId, to: record.waId, message: { type: 'text' as const, text: { body: 'hi' } }, messageId: 'wamid.out' };
   const receipt = { key, messageId: 'wamid.micro', outcome: 'sent' as const };
+  // Version 2 of the bench flow: one migration step (a rename that does not apply here, a new context field).
+  const versioned = { name: 'bench-echo', machine: benchEchoMachine, version: 2, migrate: { 1: composeMigrations(renameState('idle', 'waiting'), defaultContext({ plan: 'basic' })) } };
 
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4) });
   bench
@@ -90,6 +96,13 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
       runtime.events.emit('step', stepReport);
       runtime.events.emit('reply', sent);
       runtime.events.emit('receipt', receipt);
+    })
+    .add('migrate a saved conversation one version (migration + restore check)', () => {
+      const result = migrateConversation(versioned, { snapshot: record.snapshot, timers: [], version: 1 });
+      if (result.outcome !== 'migrate') throw new Error(`bench migration: ${result.outcome}`);
+    })
+    .add('lint the support flow (every rule)', () => {
+      lintMachine(supportMachine);
     });
   await bench.run();
   metrics.close();

@@ -64,6 +64,14 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a reply that keeps failing in a retryable way is retried (CHARTBOT_REPLY_RETRY_MAX_MS, default 24 h). */
   replyRetryMaxMs?: number;
+  /** WhatsApp Business Account id (WHATSAPP_BUSINESS_ACCOUNT_ID): whose templates are listed and checked. */
+  businessAccountId?: string;
+  /** Check template sends against the account's templates (CHARTBOT_TEMPLATE_CHECK=true). */
+  templateCheck: boolean;
+  /** PEM private key of the WhatsApp Flows data endpoint (WHATSAPP_FLOWS_PRIVATE_KEY); the endpoint is off without it. */
+  flowsPrivateKey?: string;
+  /** Passphrase of an encrypted WHATSAPP_FLOWS_PRIVATE_KEY (WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE). */
+  flowsPrivateKeyPassphrase?: string;
   /** Serve Prometheus metrics at GET /metrics (CHARTBOT_METRICS=true). */
   metrics: boolean;
   /** Bearer token GET /metrics requires (CHARTBOT_METRICS_TOKEN). */
@@ -111,6 +119,10 @@ const schema = z.object({
   CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   NODE_ENV: optional,
   CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric WhatsApp Business Account id').optional()),
+  CHARTBOT_TEMPLATE_CHECK: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  WHATSAPP_FLOWS_PRIVATE_KEY: optional,
+  WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: optional,
   CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
   CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   CHARTBOT_METRICS_TOKEN: optional,
@@ -153,8 +165,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     warnings.push(`SECURITY: ${none}: webhook signatures are NOT checked, anyone can post messages to this bot`);
   }
+  const templateCheck = isTrue(e.CHARTBOT_TEMPLATE_CHECK);
+  if (templateCheck) {
+    if (!e.WHATSAPP_BUSINESS_ACCOUNT_ID) throw new ConfigError('CHARTBOT_TEMPLATE_CHECK=true needs WHATSAPP_BUSINESS_ACCOUNT_ID (the WhatsApp Business Account id whose templates are read, in WhatsApp Manager → Account tools)');
+    if (!e.WHATSAPP_TOKEN) throw new ConfigError('CHARTBOT_TEMPLATE_CHECK=true needs WHATSAPP_TOKEN (a token allowed to read the account\'s message templates)');
+    if (provider !== 'cloud') throw new ConfigError(`CHARTBOT_TEMPLATE_CHECK=true reads templates from Meta's Graph API, which needs WHATSAPP_PROVIDER=cloud (got ${provider})`);
+  }
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE && !e.WHATSAPP_FLOWS_PRIVATE_KEY) {
+    throw new ConfigError('WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE is set but WHATSAPP_FLOWS_PRIVATE_KEY is not (the PEM private key it unlocks)');
+  }
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY && !e.WHATSAPP_FLOWS_PRIVATE_KEY.includes('PRIVATE KEY-----')) {
+    throw new ConfigError('WHATSAPP_FLOWS_PRIVATE_KEY must be a PEM private key ("-----BEGIN PRIVATE KEY-----…"; `chartbot flows keygen` makes one)');
+  }
   const config: Config = {
     port: e.PORT ?? 3000,
+    templateCheck,
     provider,
     apiUrl: e.WHATSAPP_API_URL ?? defaultApiUrl(provider),
     dataDir: e.CHARTBOT_DATA_DIR ?? './data',
@@ -195,6 +220,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.WHATSAPP_APP_SECRET) config.appSecret = e.WHATSAPP_APP_SECRET;
   if (e.WHATSAPP_VERIFY_TOKEN) config.verifyToken = e.WHATSAPP_VERIFY_TOKEN;
   if (e.CHARTBOT_FLOW) config.defaultFlow = e.CHARTBOT_FLOW;
+  if (e.WHATSAPP_BUSINESS_ACCOUNT_ID) config.businessAccountId = e.WHATSAPP_BUSINESS_ACCOUNT_ID;
+  // Environment variables cannot hold new lines everywhere: `\n` in the value stands for one.
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY) config.flowsPrivateKey = e.WHATSAPP_FLOWS_PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE) config.flowsPrivateKeyPassphrase = e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE;
   return config;
 }
 

@@ -157,7 +157,9 @@ export class ChatSession {
   }
 
   private replies(): string[] {
-    return this.contact.replies.flatMap((m) => renderSent(m, { numberFrom: 1 }));
+    // A Flow's data-endpoint answer (after /open, /fill, /back) first, then the chat messages of that step.
+    const screen = this.contact.takeScreenLine();
+    return [...(screen === undefined ? [] : [screen]), ...this.contact.replies.flatMap((m) => renderSent(m, { numberFrom: 1 }))];
   }
 }
 

@@ -37,6 +37,12 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     storeWriteAhead: config.storeWriteAhead,
     ...(config.apiPort === undefined ? {} : { apiPort: config.apiPort }),
     ...(config.maxBacklog === undefined ? {} : { maxBacklog: config.maxBacklog }),
+    ...(config.flowsPrivateKey
+      ? { flowsEndpoint: { privateKey: config.flowsPrivateKey, ...(config.flowsPrivateKeyPassphrase ? { passphrase: config.flowsPrivateKeyPassphrase } : {}) } }
+      : {}),
+    ...(config.templateCheck && config.businessAccountId && config.token
+      ? { templates: { wabaId: config.businessAccountId, token: config.token, baseUrl: config.apiUrl } }
+      : {}),
     metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
     history: { size: config.historySize, text: config.historyText },
   });

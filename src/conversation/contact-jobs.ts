@@ -34,8 +34,8 @@ export interface ContactJobsOptions {
   markRead: boolean;
   dedupeRetentionMs: number;
   outboundHistory: number;
-  /** Queues a job behind the contact's current one. */
-  enqueue: (key: string, job: () => Promise<void>) => void;
+  /** Queues an event for the contact's machine, after its current work. */
+  enqueueEvent: (key: string, event: EventObject) => void;
   /** Re-arms the contact's timer wake-up. */
   armTimer: (key: string, at: number | undefined) => void;
 }
@@ -179,10 +179,27 @@ export class ContactJobs {
       businessNumberId: record.businessNumberId,
       timestamp: this.options.clock.now(),
     };
-    this.options.enqueue(record.key, async () => {
-      const fresh = await this.load(record.key, record.businessNumberId, record.waId);
-      await this.runAndDeliver(fresh, failed);
-    });
+    this.options.enqueueEvent(record.key, failed);
+  }
+
+  /** An event the runtime queued for the machine (`bot.failed`): one step, replies sent. */
+  async event(key: string, event: EventObject): Promise<void> {
+    const record = await this.loadExisting(key);
+    if (!record) return; // the contact was reset meanwhile: nothing to tell
+    await this.runAndDeliver(record, event);
+  }
+
+  /**
+   * Whatever of the contact's saved work is due now: replies whose next attempt has come, then due
+   * timers. Nothing is written when nothing is due (a contact may be looked at often).
+   */
+  async due(key: string): Promise<void> {
+    const record = await this.loadExisting(key);
+    if (!record) return;
+    const now = this.options.clock.now();
+    const head = record.outbox?.[0];
+    if (head && (head.nextAttemptAt ?? 0) <= now) await this.options.outbox.deliver(record);
+    if (record.timers.some((timer) => timer.fireAt <= now)) await this.timers(key);
   }
 
   /** Re-delivers a parked message (an inbound one to the machine, a reply to the gateway). */

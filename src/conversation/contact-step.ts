@@ -13,9 +13,13 @@ import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { StepInput, StepResult } from './run-step.ts';
 import type { RuntimeEvents } from './runtime-events.ts';
+import type { ConversationMigrator } from './conversation-migrator.ts';
+import type { FlowAnswer } from './screen.ts';
 
 export interface ContactStepOptions {
   registry: FlowRegistry;
+  /** Brings records written with an older flow version up to date (versioned flows). */
+  migrations: ConversationMigrator;
   store: SessionStore;
   logger: Logger;
   events: RuntimeEvents;
@@ -42,10 +46,10 @@ export type StepFailureHandler = (error: unknown, flow: string) => Promise<void>
 export class ContactStep {
   constructor(private readonly options: ContactStepOptions) {}
 
-  async run(record: ContactRecord, event: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
-    const span = startStepSpan(record.key, event.type);
+  async run(record: ContactRecord, received: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
+    const span = startStepSpan(record.key, received.type);
     try {
-      return await this.runInSpan(span, record, event, contact, now, onFailure);
+      return await this.runInSpan(span, record, received, contact, now, onFailure);
     } catch (error) {
       // The store (or parking) failed: the caller handles it; the span still ends, as failed.
       endStepSpan(span, { after: stateOf(record), replies: 0, restarted: false, error });
@@ -53,7 +57,7 @@ export class ContactStep {
     }
   }
 
-  private async runInSpan(span: Span, record: ContactRecord, event: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
+  private async runInSpan(span: Span, record: ContactRecord, received: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
     const { registry, store, logger, history } = this.options;
     const started = performance.now();
     const flow = registry.forNumber(record.businessNumberId);
@@ -62,6 +66,8 @@ export class ContactStep {
       delete record.snapshot;
       record.timers = [];
     }
+    // A record of an older flow version is migrated first (a due timer of a moved state moves with it).
+    const event = this.options.migrations.upgrade(record, flow, received, logger);
     const before = stateOf(record);
     describeStepSpan(span, flow.name, before);
     const input: StepInput = { machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input: { contact, businessNumberId: record.businessNumberId }, now };
@@ -70,12 +76,13 @@ export class ContactStep {
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
+      this.options.migrations.restarted(flow.name);
       restarted = true;
       result = await withSpan(span, () => this.runMachine(record, { ...input, snapshot: undefined, timers: [] }));
     }
     const report = (error?: unknown, replies = 0) => {
       endStepSpan(span, { after: stateOf(record), replies, restarted, ...(error === undefined ? {} : { error }) });
-      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }) });
+      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
     };
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
@@ -117,7 +124,7 @@ export class ContactStep {
     record: ContactRecord,
     flow: Flow,
     event: EventObject,
-    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown },
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown; screens?: FlowAnswer[] },
   ): void {
     const { events } = this.options;
     if (!events.has('step')) return;
@@ -125,6 +132,7 @@ export class ContactStep {
     events.emit('step', {
       key: record.key,
       flow: flow.name,
+      event,
       eventType: event.type,
       ...(typeof messageId === 'string' && event.type.startsWith('user.') ? { messageId } : {}),
       before: outcome.before,
@@ -132,6 +140,7 @@ export class ContactStep {
       replies: outcome.replies,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
+      ...(outcome.screens ? { screens: outcome.screens } : {}),
       durationMs: performance.now() - outcome.started,
     });
   }

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { isFlowDefinition, type Flow } from './define-flow.ts';
+import { checkVersioning, isFlowDefinition, type Flow } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
 
 const FLOW_EXTENSIONS = new Set(['.ts', '.js', '.mts', '.mjs']);
@@ -16,10 +16,13 @@ export function toFlow(exported: unknown, file: string): Flow {
   const fallbackName = basename(file, extname(file));
   if (isMachine(exported)) return { name: fallbackName, machine: exported, file };
   if (isFlowDefinition(exported) && isMachine(exported.machine)) {
+    checkVersioning(exported, file);
     const flow: Flow = { name: exported.name ?? fallbackName, machine: exported.machine, file };
     if (exported.description !== undefined) flow.description = exported.description;
     if (exported.numbers !== undefined) flow.numbers = exported.numbers;
     if (exported.default !== undefined) flow.default = exported.default;
+    if (exported.version !== undefined) flow.version = exported.version;
+    if (exported.migrate !== undefined) flow.migrate = exported.migrate;
     return flow;
   }
   throw new FlowConfigError(
@@ -41,8 +44,8 @@ export async function loadFlowFile(file: string): Promise<Flow> {
   return toFlow(module.default, path);
 }
 
-/** Loads every `.ts`/`.js` flow file of a folder (files starting with `_` or ending in `.test.ts` are skipped). */
-export async function loadFlows(dir: string): Promise<Flow[]> {
+/** The flow files of a folder, sorted (files starting with `_` or ending in `.test.ts` are skipped). */
+export async function flowFilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -53,5 +56,10 @@ export async function loadFlows(dir: string): Promise<Flow[]> {
     .filter((n) => FLOW_EXTENSIONS.has(extname(n)) && !n.startsWith('_') && !/\.(test|spec)\.|\.d\.ts$/.test(n))
     .sort();
   if (files.length === 0) throw new FlowConfigError(`no flow files (.ts or .js) in ${resolve(dir)}`);
-  return Promise.all(files.map((n) => loadFlowFile(join(dir, n))));
+  return files.map((n) => join(dir, n));
+}
+
+/** Loads every `.ts`/`.js` flow file of a folder (files starting with `_` or ending in `.test.ts` are skipped). */
+export async function loadFlows(dir: string): Promise<Flow[]> {
+  return Promise.all((await flowFilesIn(dir)).map((file) => loadFlowFile(file)));
 }

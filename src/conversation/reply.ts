@@ -9,6 +9,21 @@ export type ReplyFunction<TContext, TEvent> = (args: { context: TContext; event:
 
 type Sink = (message: OutboundMessage) => void;
 
+/**
+ * What `chartbot lint` can know of a `reply()` action without running it: the content itself when
+ * it was given as a value (a literal, or a builder called with literals), or only that it is computed.
+ */
+export type ReplyActionInfo = { computed: false; content: ReplyContent } | { computed: true };
+
+// A registered symbol, so that lint recognises reply actions even from another copy of the package.
+const REPLY_INFO = Symbol.for('chartbot.reply');
+
+/** The `ReplyActionInfo` of an xstate action, or undefined when it is not a `reply()`. */
+export function replyActionInfo(action: unknown): ReplyActionInfo | undefined {
+  if (typeof action !== 'function') return undefined;
+  return (action as { [REPLY_INFO]?: ReplyActionInfo })[REPLY_INFO];
+}
+
 /** Replies decided during one step, keyed by the actor system running the step. */
 const sinks = new WeakMap<object, Sink>();
 
@@ -37,7 +52,7 @@ function toMessages(content: ReplyContent): OutboundMessage[] {
 export function reply<TContext = unknown, TEvent = unknown>(
   content: ReplyContent | ReplyFunction<TContext, TEvent>,
 ): (args: { context: TContext; event: TEvent; system: object }) => void {
-  return (args) => {
+  const action = (args: { context: TContext; event: TEvent; system: object }): void => {
     const sink = sinks.get(args.system);
     if (!sink) {
       throw new Error(
@@ -47,4 +62,6 @@ export function reply<TContext = unknown, TEvent = unknown>(
     const resolved = typeof content === 'function' ? content({ context: args.context, event: args.event }) : content;
     for (const message of toMessages(resolved)) sink(message);
   };
+  const info: ReplyActionInfo = typeof content === 'function' ? { computed: true } : { computed: false, content };
+  return Object.defineProperty(action, REPLY_INFO, { value: info, enumerable: false });
 }

@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../messages/outbound.ts';
 import type { PendingTimer } from '../store/contact-record.ts';
 import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
+import { collectScreens, type FlowAnswer } from './screen.ts';
 
 export interface StepInput {
   machine: AnyStateMachine;
@@ -28,6 +29,8 @@ export type StepResult =
       timers: PendingTimer[];
       replies: OutboundMessage[];
       done: boolean;
+      /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
+      screens?: FlowAnswer[];
     }
   | { ok: false; error: unknown; phase: 'restore' | 'transition' };
 
@@ -70,6 +73,7 @@ export interface LiveStep {
   /** Called on every inspection event, so an awaiting caller can re-check its children. */
   onActivity: (() => void) | undefined;
   readonly replies: OutboundMessage[];
+  readonly screens: FlowAnswer[];
   readonly armed: Map<string, { scheduled: ScheduledEvent; fireAt: number }>;
   readonly step: StepInput;
 }
@@ -85,6 +89,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
     failure: undefined,
     onActivity: undefined,
     replies: [],
+    screens: [],
     armed: new Map(),
     step,
   };
@@ -110,6 +115,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
   }
   live.actor = actor;
   collectReplies(actor.system, (message) => live.replies.push(message));
+  collectScreens(actor.system, (answer) => live.screens.push(answer));
   actor.subscribe({ error: (error) => (live.failure ??= { error }) });
 
   try {
@@ -134,7 +140,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
 
 /** Reads back the snapshot, timers and replies of a live step, and stops its actor. */
 export function endStep(live: LiveStep): StepResult {
-  const { actor, step, armed, replies } = live;
+  const { actor, step, armed, replies, screens } = live;
   if (live.failure) {
     actor.stop();
     return { ok: false, error: live.failure.error, phase: 'transition' };
@@ -153,7 +159,7 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done };
+  return { ok: true, snapshot: persisted, timers, replies, done, ...(screens.length ? { screens } : {}) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { EventObject } from 'xstate';
+import type { FlowAnswer } from './screen.ts';
 import type { ProviderError } from '../providers/provider.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { UserEvent } from '../messages/inbound-events.ts';
@@ -16,10 +18,12 @@ export interface SentReply {
   queued?: boolean;
 }
 
-/** One run of a contact's machine on one event. */
+/** One run of a contact's machine on one event (reported once its result is saved, before its replies go out). */
 export interface StepReport {
   key: string;
   flow: string;
+  /** The event the machine ran on. */
+  event: EventObject;
   /** The event's type (`user.text`, `bot.failed`, `xstate.after…`, `api.…`). */
   eventType: string;
   /** The inbound message id, for `user.*` events. */
@@ -33,6 +37,8 @@ export interface StepReport {
   error?: unknown;
   /** The conversation restarted because its saved state no longer fits the flow. */
   restarted?: boolean;
+  /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
+  screens?: FlowAnswer[];
   durationMs: number;
 }
 

@@ -10,6 +10,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
+import type { Coordination } from './coordination.ts';
 
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
@@ -39,6 +40,11 @@ export interface RuntimeOptions {
   sentLog?: SentLog;
   /** Each contact's history of steps (default: the last 50, without message text; see docs/observability.md). */
   history?: HistoryOptions;
+  /**
+   * Who runs each contact's work and when. Default: one process (an in-memory queue per contact);
+   * `redisCoordination` for several processes sharing Redis.
+   */
+  coordination?: Coordination;
 }
 
 /** What a contact's machine looks like now, for admin tools and tests. */

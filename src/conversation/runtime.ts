@@ -13,16 +13,16 @@ import { OutboundSender } from '../delivery/outbound-sender.ts';
 import { OutboxDelivery } from '../delivery/outbox-delivery.ts';
 import { ReadReceipts } from '../delivery/read-receipts.ts';
 import { isWindowOpen } from '../delivery/window.ts';
-import { contactsWithUnsentReplies } from '../durability/outbox.ts';
 import type { SentLog } from '../durability/sent-log.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { ContactJobs } from './contact-jobs.ts';
-import { KeyedQueue } from './contact-queue.ts';
 import { ContactStep } from './contact-step.ts';
+import { ConversationMigrator } from './conversation-migrator.ts';
 import type { Flow } from './define-flow.ts';
 import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { RuntimeEvents, type RuntimeEventMap, type SentReply } from './runtime-events.ts';
-import { TimerScheduler } from './timer-scheduler.ts';
+import { LocalCoordination } from './local-coordination.ts';
+import type { Coordination } from './coordination.ts';
 import type { ContactView, RuntimeOptions } from './runtime-options.ts';
 import { ContactHistory } from '../observability/contact-history.ts';
 
@@ -48,11 +48,10 @@ export class Runtime {
   readonly events: RuntimeEvents;
   /** Each contact's bounded history (`history.append` adds entries, e.g. an agent's actions). */
   readonly history: ContactHistory;
-  private readonly queue: KeyedQueue;
-  private readonly timers: TimerScheduler;
-  /** Replies waiting for their next attempt, one wake-up per contact. */
-  private readonly retries: TimerScheduler;
-  private readonly retryHolds = new Map<string, () => void>();
+  /** Conversations migrated to a newer flow version, or restarted because they could not be (see versioned flows). */
+  readonly migrations = new ConversationMigrator();
+  /** Who runs each contact's work, and when (one process, or several sharing Redis). */
+  private readonly work: Coordination;
   private readonly receipts: ReadReceipts;
   private readonly jobs: ContactJobs;
   private readonly outbox: OutboxDelivery;
@@ -70,14 +69,13 @@ export class Runtime {
     this.sentLog = options.sentLog;
     this.history = new ContactHistory(options.history);
     this.events = new RuntimeEvents((error) => this.logger.error({ err: error }, 'a runtime event listener threw'));
-    this.queue = new KeyedQueue((key, error) => this.logger.error({ err: error, contact: key }, 'contact job failed'));
-    this.timers = new TimerScheduler(this.clock, (key) => void this.queue.push(key, () => this.jobs.timers(key)));
-    this.retries = new TimerScheduler(this.clock, (key) => this.retryDue(key));
-    this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => this.queue.hold());
+    const work = (this.work = options.coordination ?? new LocalCoordination(this.store, this.clock, this.logger, () => this.sentLog?.forgetRecovered()));
+    this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => work.hold());
     const outboundHistory = options.outboundHistory ?? 200;
-    const armTimer = (key: string, at: number | undefined) => this.timers.set(key, at);
+    const armTimer = (key: string, at: number | undefined) => work.armTimer(key, at);
     const step = new ContactStep({
       registry: this.registry,
+      migrations: this.migrations,
       store: this.store,
       logger: this.logger,
       events: this.events,
@@ -96,7 +94,9 @@ export class Runtime {
       sentLog: this.sentLog,
       retry: options.delivery?.retry,
       outboundHistory,
-      scheduleRetry: (key, at) => this.scheduleRetry(key, at),
+      scheduleRetry: (key, at) => {
+        if (!this.closed) work.scheduleRetry(key, at);
+      },
       onFailed: (record, error) => this.jobs.failureNotice(record, error),
       onGiveUp: (record, entry, error) => this.jobs.parkReply(record, entry, error),
     }));
@@ -113,62 +113,45 @@ export class Runtime {
       markRead: options.markRead ?? true,
       dedupeRetentionMs: options.dedupeRetentionMs ?? 7 * DAY,
       outboundHistory,
-      enqueue: (key, job) => void this.queue.push(key, job),
+      enqueueEvent: (key, event) => work.enqueueEvent(key, event),
       armTimer,
+    });
+    const jobs = this.jobs;
+    work.bind({
+      inbound: (key, event) => jobs.inbound(key, event),
+      status: (key, update) => jobs.status(key, update),
+      event: (key, event) => jobs.event(key, event),
+      timers: (key) => jobs.timers(key),
+      outbox: (key) => jobs.outbox(key),
+      due: (key) => jobs.due(key),
     });
   }
 
-  /** Arms the timers that were pending when the process last stopped (overdue ones fire now). */
-  async start(): Promise<void> {
-    const pending = await this.store.pendingTimers();
-    for (const [key, at] of pending) this.timers.set(key, at);
-    if (pending.size > 0) this.logger.info({ contacts: pending.size }, 'restored pending timers');
-    // Replies decided before a crash and never confirmed go out before anything new for the contact.
-    const unsent = await contactsWithUnsentReplies(this.store);
-    if (unsent.length > 0) this.logger.info({ contacts: unsent.length }, 'sending replies decided before the restart');
-    const resumed = unsent.map((key) => this.queue.push(key, () => this.jobs.outbox(key)));
-    void Promise.all(resumed).then(() => this.sentLog?.forgetRecovered());
+  /** Picks up what the last run left: pending timers (overdue ones fire now) and unsent replies. */
+  start(): Promise<void> {
+    return this.work.start();
   }
 
   /**
-   * Queues everything a webhook carried. Resolves when all of it has been handled; rejects when any
-   * part could not be (e.g. the store failed to save), so the inbox journal keeps the batch and
-   * processes it again instead of marking it done. A flow that throws is not such a failure: it is parked.
+   * Hands everything a webhook carried to its contacts. Resolves when all of it has been handled;
+   * rejects when any part could not be (e.g. the store failed to save), so the inbox journal keeps
+   * the batch and processes it again instead of marking it done. A flow that throws is not such a
+   * failure: it is parked.
    */
   dispatch(parsed: ParsedWebhook): Promise<void> {
-    const failures: unknown[] = [];
-    const noting = (handle: () => Promise<void>) => async () => {
-      try {
-        await handle();
-      } catch (error) {
-        failures.push(error);
-        throw error; // still logged by the queue, which goes on with the contact's next job
-      }
-    };
-    const jobs: Promise<void>[] = [];
-    for (const event of parsed.messages) {
-      const key = contactKey(event.businessNumberId, event.contact.waId);
-      jobs.push(this.queue.push(key, noting(() => this.jobs.inbound(key, event))));
-    }
-    for (const status of parsed.statuses) {
-      const key = contactKey(status.businessNumberId, status.recipientId);
-      jobs.push(this.queue.push(key, noting(() => this.jobs.status(key, status))));
-    }
-    return Promise.all(jobs).then(() => {
-      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} part(s) of the webhook could not be handled`);
-    });
+    return this.work.dispatch(parsed);
   }
 
   /** Queues one inbound message for its contact; resolves when it has been handled. */
   deliver(event: UserEvent): Promise<void> {
     const key = contactKey(event.businessNumberId, event.contact.waId);
-    return this.queue.push(key, () => this.jobs.inbound(key, event));
+    return this.work.run(key, () => this.jobs.inbound(key, event));
   }
 
   /** Queues a status webhook for the contact it concerns. */
   recordStatus(update: StatusUpdate): Promise<void> {
     const key = contactKey(update.businessNumberId, update.recipientId);
-    return this.queue.push(key, () => this.jobs.status(key, update));
+    return this.work.run(key, () => this.jobs.status(key, update));
   }
 
   /** Calls `listener` for every reply sent or failed for good. Returns an unsubscribe function. */
@@ -183,22 +166,22 @@ export class Runtime {
 
   /** Resolves when no contact has queued or running work, no read receipt is in flight and no reply waits for another attempt. */
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.work.idle();
   }
 
   /** Number of queued or running jobs (replies waiting for a retry are not counted). */
   get backlog(): number {
-    return this.queue.size;
+    return this.work.backlog;
   }
 
   /** Contacts with a pending timer (one wake-up each, at their earliest timer). */
   get timersPending(): number {
-    return this.timers.size;
+    return this.work.timersPending ?? 0;
   }
 
   /** Contacts with a reply waiting for its next attempt (a gateway outage shows here). */
   get retrying(): number {
-    return this.retries.size;
+    return this.work.retrying;
   }
 
   /** Read receipts sent, and dropped after their brief retries, since start. */
@@ -278,11 +261,7 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timers.stop();
-    this.retries.stop();
-    for (const release of this.retryHolds.values()) release();
-    this.retryHolds.clear();
-    await this.queue.idle();
+    await this.work.close();
     await this.receipts.settled();
     await this.store.close();
   }
@@ -294,7 +273,7 @@ export class Runtime {
   private runForResult<T>(key: string, job: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('runtime is closed'));
     return new Promise<T>((resolve, reject) => {
-      void this.queue.push(key, async () => {
+      void this.work.run(key, async () => {
         try {
           resolve(await job());
         } catch (error) {
@@ -302,20 +281,6 @@ export class Runtime {
         }
       });
     });
-  }
-
-  /** A reply of `key` waits until `at`: wake its delivery then, and keep `idle()` waiting meanwhile. */
-  private scheduleRetry(key: string, at: number): void {
-    if (this.closed) return;
-    if (!this.retryHolds.has(key)) this.retryHolds.set(key, this.queue.hold());
-    this.retries.set(key, at);
-  }
-
-  private retryDue(key: string): void {
-    const release = this.retryHolds.get(key);
-    this.retryHolds.delete(key);
-    void this.queue.push(key, () => this.jobs.outbox(key));
-    release?.();
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Clock } from '../conversation/clock.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { Provider, SendRequest, SendResult } from '../providers/provider.ts';
+import type { OutboundMessage } from '../messages/outbound.ts';
+import { ProviderError, type Provider, type SendRequest, type SendResult } from '../providers/provider.ts';
+import { needsFlowToken } from '../flows-endpoint/flow-token-placeholder.ts';
 import { contactKey } from '../store/contact-record.ts';
 import { traceProviderCall } from '../observability/tracing.ts';
 import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
@@ -21,6 +23,16 @@ export interface DeliveryOptions {
   limits?: ThroughputLimits;
   /** Refuse free-form sends outside the 24-hour window locally (default true). */
   enforceWindow?: boolean;
+  /**
+   * Checks every template send against the business's templates before the HTTP call
+   * (`TemplateCatalog`, the `templates` option of createBot); a mismatch throws a ProviderError.
+   */
+  templates?: { check(message: OutboundMessage): Promise<void> };
+  /**
+   * Stamps the signed `flow_token` into Flow invitations built with `endpoint: true` (the Flows data
+   * endpoint's token issuer); without it such an invitation is refused.
+   */
+  flowTokens?: { stamp(message: OutboundMessage, businessNumberId: string, to: string): OutboundMessage };
 }
 
 export interface OutboundSendRequest extends SendRequest {
@@ -29,8 +41,8 @@ export interface OutboundSendRequest extends SendRequest {
 }
 
 /**
- * The one path every outbound message takes: 24-hour window check (refused locally, no HTTP call),
- * then the throughput limiter, then the provider with retries. Callers send one contact's messages
+ * The one path every outbound message takes: 24-hour window check and template check (both refused
+ * locally, no HTTP call), Flow tokens stamped, then the throughput limiter, then the provider with retries. Callers send one contact's messages
  * one after another, so retries never reorder them.
  */
 export class OutboundSender {
@@ -50,8 +62,7 @@ export class OutboundSender {
   /** Sends with retries in place (waiting on the clock between attempts). */
   async send(request: OutboundSendRequest): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
-    const { lastInboundAt, ...send } = request;
-    this.checkWindow(provider, request);
+    const send: SendRequest = { businessNumberId: request.businessNumberId, to: request.to, message: await this.prepare(provider, request) };
     return withRetry(
       async () => {
         await this.limiter.acquire(send.businessNumberId, send.to);
@@ -73,17 +84,34 @@ export class OutboundSender {
    */
   async attempt(request: OutboundSendRequest, proceed: () => boolean = () => true): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
-    this.checkWindow(provider, request);
+    const message = await this.prepare(provider, request);
     await this.limiter.acquire(request.businessNumberId, request.to);
     // The limiter may have made us wait: a bot that is stopping sends nothing new after that.
     if (!proceed()) throw new DeliveryHaltedError();
-    return tracedSend(provider, { businessNumberId: request.businessNumberId, to: request.to, message: request.message });
+    return tracedSend(provider, { businessNumberId: request.businessNumberId, to: request.to, message });
   }
 
-  private checkWindow(provider: Provider, request: OutboundSendRequest): void {
-    if (this.options.enforceWindow !== false && needsOpenWindow(request.message) && !isWindowOpen(request.lastInboundAt, this.clock.now())) {
-      throw windowClosedError(provider.name, request.message);
+  /**
+   * What every send goes through before the limiter: the 24-hour window, the template check (no
+   * HTTP call for a template that would be refused), and the signed flow token of a Flow invitation.
+   * Throws a ProviderError for a message that must not be sent; returns the message to send.
+   */
+  private async prepare(provider: Provider, request: OutboundSendRequest): Promise<OutboundMessage> {
+    const { message, lastInboundAt } = request;
+    if (this.options.enforceWindow !== false && needsOpenWindow(message) && !isWindowOpen(lastInboundAt, this.clock.now())) {
+      throw windowClosedError(provider.name, message);
     }
+    if (this.options.templates) await this.options.templates.check(message);
+    if (!needsFlowToken(message)) return message;
+    if (!this.options.flowTokens) {
+      throw new ProviderError('flow invitation with endpoint: true, but the Flows endpoint is not configured', {
+        provider: provider.name,
+        code: 0,
+        title: 'flowInvitation({ endpoint: true }) needs the Flows data endpoint: set WHATSAPP_FLOWS_PRIVATE_KEY (or createBot({ flowsEndpoint }))',
+        retryable: false,
+      });
+    }
+    return this.options.flowTokens.stamp(message, request.businessNumberId, request.to);
   }
 }
 

@@ -209,7 +209,78 @@ export interface BotFailedEvent {
 
 export type BotEvent = BotFailedEvent;
 
+/**
+ * A WhatsApp Flow talks to this bot's data endpoint (`POST /flows/endpoint`): the Flow opened
+ * (`INIT`), a screen was submitted (`data_exchange`) or the user went back (`BACK`, for screens with
+ * `refresh_on_back`). Answer with `screen(...)` or `closeFlow(...)` in the same step; the answer goes
+ * back to WhatsApp encrypted. Arrives through the contact's queue like any event; the contact is the
+ * one the invitation's signed `flow_token` names.
+ */
+export interface FlowExchangeEvent {
+  type: 'flow.exchange';
+  action: 'INIT' | 'data_exchange' | 'BACK';
+  /** The screen the request comes from (absent for INIT). */
+  screen?: string;
+  /** What the screen submitted (`{}` when nothing). */
+  data: Record<string, unknown>;
+  /** Your tag from `flowInvitation({ endpoint: true, flowToken })`, '' for none. */
+  tag: string;
+  /** The signed flow_token WhatsApp sent. */
+  flowToken: string;
+  /** Identifies this request (the endpoint matches the answer to it). */
+  exchangeId: string;
+  /** Flows data API version, e.g. "3.0". */
+  version: string;
+  contact: Contact;
+  businessNumberId: string;
+  timestamp: number;
+}
+
+/**
+ * WhatsApp reports that the Flow could not use one of our answers (an "error notification"); the
+ * endpoint has acknowledged it. `error` is Meta's code (e.g. `INVALID_SCREEN_TRANSITION`).
+ */
+export interface FlowErrorEvent {
+  type: 'flow.error';
+  screen?: string;
+  error: string;
+  errorMessage?: string;
+  tag: string;
+  flowToken: string;
+  contact: Contact;
+  businessNumberId: string;
+  timestamp: number;
+}
+
+export type FlowEvent = FlowExchangeEvent | FlowErrorEvent;
+
 /** Every event chartbot delivers to a flow machine. Use it as `types.events` in `setup()`. */
-export type ChartbotEvent = UserEvent | BotEvent;
+export type ChartbotEvent = UserEvent | BotEvent | FlowEvent;
 
 export type UserEventType = UserEvent['type'];
+
+/**
+ * Every event type chartbot delivers, as a runtime list (for `chartbot lint`'s `unknown-event`).
+ * Typed as a record over the unions above, so the compiler refuses a missing or a stray type: add a
+ * member to `UserEvent` or `BotEvent` and this stops compiling until it is listed here too.
+ */
+const DELIVERED: Record<ChartbotEvent['type'], true> = {
+  'user.text': true,
+  'user.button': true,
+  'user.list': true,
+  'user.flow': true,
+  'user.order': true,
+  'user.media': true,
+  'user.location': true,
+  'user.contacts': true,
+  'user.reaction': true,
+  'user.welcome': true,
+  'user.system': true,
+  'user.unsupported': true,
+  'bot.failed': true,
+  'flow.exchange': true,
+  'flow.error': true,
+};
+
+/** The `user.*` and `bot.*` event types chartbot sends to flow machines. */
+export const CHARTBOT_EVENT_TYPES: readonly ChartbotEvent['type'][] = Object.keys(DELIVERED) as ChartbotEvent['type'][];

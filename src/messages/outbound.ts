@@ -81,12 +81,88 @@ export interface LocationRequestInteractive extends InteractiveCommon {
   body: { text: string };
   action: { name: 'send_location' };
 }
+/** One catalog product (`product_retailer_id` is the product's SKU in the catalog). */
+export interface ProductInteractive {
+  type: 'product';
+  body?: { text: string };
+  footer?: { text: string };
+  action: { catalog_id: string; product_retailer_id: string };
+}
+export interface ProductListSection {
+  title: string;
+  product_items: Array<{ product_retailer_id: string }>;
+}
+/** Several catalog products in titled sections (a text header is required). */
+export interface ProductListInteractive {
+  type: 'product_list';
+  header: { type: 'text'; text: string };
+  body: { text: string };
+  footer?: { text: string };
+  action: { catalog_id: string; sections: ProductListSection[] };
+}
+/** A "View catalog" button opening the business's whole catalog. */
+export interface CatalogMessageInteractive {
+  type: 'catalog_message';
+  body: { text: string };
+  footer?: { text: string };
+  action: { name: 'catalog_message'; parameters: { thumbnail_product_retailer_id: string } };
+}
+/** An amount in the currency's minor units: `value / offset` (e.g. value 1250, offset 100 = 12.50). */
+export interface OrderAmount {
+  value: number;
+  offset: number;
+}
+export interface OrderDetailsItem {
+  retailer_id: string;
+  name: string;
+  amount: OrderAmount;
+  quantity: number;
+  sale_amount?: OrderAmount;
+}
+export interface OrderDetailsParameters {
+  reference_id: string;
+  type: 'digital-goods' | 'physical-goods';
+  payment_type?: string;
+  payment_configuration: string;
+  currency: string;
+  total_amount: OrderAmount;
+  order: {
+    status: 'pending';
+    catalog_id?: string;
+    items: OrderDetailsItem[];
+    subtotal: OrderAmount;
+    tax: OrderAmount & { description?: string };
+    shipping?: OrderAmount & { description?: string };
+    discount?: OrderAmount & { description?: string; discount_program_name?: string };
+  };
+}
+/** An order the user can review and pay in WhatsApp (Payments; where Meta offers them). */
+export interface OrderDetailsInteractive {
+  type: 'order_details';
+  header?: InteractiveHeader;
+  body: { text: string };
+  footer?: { text: string };
+  action: { name: 'review_and_pay'; parameters: OrderDetailsParameters };
+}
+export type OrderStatusValue = 'pending' | 'processing' | 'partially-shipped' | 'shipped' | 'completed' | 'canceled';
+/** An update on an order sent with `order_details`. */
+export interface OrderStatusInteractive {
+  type: 'order_status';
+  body: { text: string };
+  footer?: { text: string };
+  action: { name: 'review_order'; parameters: { reference_id: string; order: { status: OrderStatusValue; description?: string } } };
+}
 export type Interactive =
   | ButtonsInteractive
   | ListInteractive
   | CtaUrlInteractive
   | FlowInteractive
-  | LocationRequestInteractive;
+  | LocationRequestInteractive
+  | ProductInteractive
+  | ProductListInteractive
+  | CatalogMessageInteractive
+  | OrderDetailsInteractive
+  | OrderStatusInteractive;
 
 export type TemplateParameter =
   | { type: 'text'; text: string; parameter_name?: string }
@@ -97,11 +173,24 @@ export type TemplateParameter =
   | { type: 'document'; document: MediaSource & { filename?: string } }
   | { type: 'payload'; payload: string }
   /** A copy-code button's code (Meta calls the parameter `coupon_code`). */
-  | { type: 'coupon_code'; coupon_code: string };
+  | { type: 'coupon_code'; coupon_code: string }
+  /** A catalog button's thumbnail, or a Flow button's token and first-screen data. */
+  | { type: 'action'; action: TemplateButtonAction };
+
+export interface TemplateButtonAction {
+  /** Catalog button: the product shown as the catalog's thumbnail. */
+  thumbnail_product_retailer_id?: string;
+  /** Flow button: the flow_token (default "unused"). */
+  flow_token?: string;
+  /** Flow button: data for the Flow's first screen. */
+  flow_action_data?: Record<string, unknown>;
+}
+
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'catalog' | 'flow';
 
 export type TemplateComponent =
   | { type: 'header' | 'body'; parameters: TemplateParameter[] }
-  | { type: 'button'; sub_type: 'quick_reply' | 'url' | 'copy_code'; index: string; parameters: TemplateParameter[] };
+  | { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateParameter[] };
 
 export interface Template {
   name: string;

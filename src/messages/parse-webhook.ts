@@ -20,7 +20,23 @@ export interface ParsedWebhook {
   statuses: StatusUpdate[];
   /** Parts chartbot could not use, with the reason (the caller logs them). */
   ignored: IgnoredPart[];
+  /** Template changes (`message_template_status_update` and its siblings): the template check refetches. */
+  templateUpdates?: TemplateUpdate[];
 }
+
+/** A `message_template_status_update` (or components/category update) webhook change. */
+export interface TemplateUpdate {
+  field: string;
+  /** APPROVED, REJECTED, PAUSED, DISABLED, … (status updates). */
+  event?: string;
+  templateId?: string;
+  name?: string;
+  language?: string;
+  reason?: string;
+}
+
+/** Webhook fields that say a template changed (https://developers.facebook.com/docs/graph-api/webhooks/reference/whatsapp-business-account/). */
+const TEMPLATE_FIELDS = new Set(['message_template_status_update', 'message_template_components_update', 'template_category_update', 'message_template_quality_update']);
 
 export interface IgnoredPart {
   reason: string;
@@ -96,6 +112,22 @@ function parseChange(change: unknown, out: ParsedWebhook): void {
   const c = obj(change);
   const field = str(c.field);
   const value = obj(c.value);
+  if (field !== undefined && TEMPLATE_FIELDS.has(field)) {
+    const update: TemplateUpdate = { field };
+    const pairs: Array<[Exclude<keyof TemplateUpdate, 'field'>, string]> = [
+      ['event', 'event'],
+      ['templateId', 'message_template_id'],
+      ['name', 'message_template_name'],
+      ['language', 'message_template_language'],
+      ['reason', 'reason'],
+    ];
+    for (const [key, wire] of pairs) {
+      const v = str(value[wire]);
+      if (v !== undefined) update[key] = v;
+    }
+    (out.templateUpdates ??= []).push(update);
+    return;
+  }
   if (field !== undefined && field !== 'messages') {
     out.ignored.push({ reason: `change field "${field}" is not handled`, part: change });
     return;

@@ -39,6 +39,9 @@ function templateContent(message: Extract<OutboundMessage, { type: 'template' }>
   const actions: Array<Record<string, string>> = [];
   for (const c of components) {
     if (c.type !== 'button') continue;
+    if (c.sub_type === 'catalog' || c.sub_type === 'flow') {
+      throw new D7UnsupportedError(`D7 cannot fill a template's ${c.sub_type} button (button ${c.index} of ${template.name}): D7's template content has quick replies and url/copy_code actions only; send this template through the Cloud API or 360dialog`);
+    }
     const value = c.parameters[0] ? templateParameterText(c.parameters[0]) ?? '' : '';
     if (c.sub_type === 'quick_reply') quickReplies.push({ button_index: c.index, button_payload: value });
     else actions.push({ action_type: c.sub_type, action_index: c.index, action_payload: value });
@@ -48,6 +51,12 @@ function templateContent(message: Extract<OutboundMessage, { type: 'template' }>
   }
   return { message_type: 'TEMPLATE', template: out };
 }
+
+/**
+ * The interactive types D7's content object documents (`interactive.type`: button, list, cta_url,
+ * location_request_message, address_message, flow); products, catalogs and orders are not among them.
+ */
+const D7_INTERACTIVE_TYPES: readonly string[] = ['button', 'list', 'cta_url', 'location_request_message', 'flow'];
 
 export function d7Content(message: OutboundMessage): D7Content {
   switch (message.type) {
@@ -81,6 +90,11 @@ export function d7Content(message: OutboundMessage): D7Content {
     case 'reaction':
       return { message_type: 'REACTION', reaction: { ...message.reaction } };
     case 'interactive':
+      if (!D7_INTERACTIVE_TYPES.includes(message.interactive.type)) {
+        throw new D7UnsupportedError(
+          `D7 cannot send interactive ${message.interactive.type} messages (its INTERACTIVE content takes ${D7_INTERACTIVE_TYPES.join(', ')}); send ${message.interactive.type} through the Cloud API or 360dialog`,
+        );
+      }
       return { message_type: 'INTERACTIVE', interactive: message.interactive };
     case 'template':
       return templateContent(message);

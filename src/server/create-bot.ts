@@ -17,6 +17,9 @@ import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import { HealthMonitor, healthRouter } from './health.ts';
 import { BotServers, type HttpTimeouts } from './bot-servers.ts';
 import { waitForRoom } from './backpressure.ts';
+import { flowsAndTemplates } from './flows-and-templates.ts';
+import type { TemplateCatalog, TemplateCatalogOptions } from '../templates/template-catalog.ts';
+import type { FlowsEndpoint, FlowsEndpointOptions } from '../flows-endpoint/flows-endpoint.ts';
 import { observeBot, type MetricsOptions } from '../observability/bot-observability.ts';
 import type { BotMetrics } from '../observability/bot-metrics.ts';
 
@@ -66,6 +69,18 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
   maxBacklog?: number;
   /** HTTP server timeouts against slow or silent clients (see `HttpTimeouts`). */
   http?: HttpTimeouts;
+  /**
+   * Check every template send against the business account's templates before sending it
+   * (`CHARTBOT_TEMPLATE_CHECK=true`): where to read them (`wabaId` + `token`, or `load`), or a
+   * catalog you built. A mismatch fails the send with `bot.failed`, without an HTTP call.
+   */
+  templates?: TemplateCatalogOptions | TemplateCatalog;
+  /**
+   * Serve the WhatsApp Flows data endpoint (`POST /flows/endpoint`) with this key pair's private key
+   * (WHATSAPP_FLOWS_PRIVATE_KEY): Flow requests reach the contact's machine as `flow.exchange`.
+   * Requests must carry a valid X-Hub-Signature-256 when `appSecret` is set.
+   */
+  flowsEndpoint?: FlowsEndpointOptions;
 }
 
 export interface Bot {
@@ -73,6 +88,10 @@ export interface Bot {
   /** The app serving `/api` when `apiPort` is set (otherwise `app` serves it). */
   apiApp?: Koa;
   runtime: Runtime;
+  /** The template check's catalog, when `templates` is set. */
+  templates?: TemplateCatalog;
+  /** The Flows data endpoint, when `flowsEndpoint` is set (its token issuer, for tests and tools). */
+  flows?: FlowsEndpoint;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
   /** The bot's metrics (its own prom-client registry), when `metrics` is on. */
@@ -101,7 +120,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const parked = options.parked ?? (options.store ? memoryParkedStore() : await fileParkedStore(dataDir));
   const journaled = options.journal ?? options.store === undefined;
   const sentLog = journaled === false ? undefined : new SentLog(join(dataDir, 'sent'));
-  const runtime = new Runtime({ ...options, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
+  const extras = flowsAndTemplates(options, logger);
+  const runtime = new Runtime({ ...options, delivery: extras.delivery, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
 
@@ -152,8 +172,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store: options.store ? 'custom' : 'lowdb',
   });
   const webhook = webhookRouter({
-    onWebhook: (parsed) => runtime.dispatch(parsed),
-    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => inbox.accept(raw, parsed) } : {}),
+    onWebhook: (parsed) => (extras.noteTemplateUpdates(parsed), runtime.dispatch(parsed)),
+    ...(inbox ? { record: (raw: Buffer, parsed: ParsedWebhook) => (extras.noteTemplateUpdates(parsed), inbox.accept(raw, parsed)) } : {}),
     logger,
     appSecret: options.appSecret,
     dialog360Secret: options.dialog360Secret,
@@ -164,6 +184,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     overloaded: () => (runtime.backlog >= maxBacklog ? `backlog of ${runtime.backlog} jobs (CHARTBOT_MAX_BACKLOG=${maxBacklog})` : undefined),
   });
   app.use(healthRoutes.routes()).use(webhook.routes()).use(webhook.allowedMethods());
+  extras.mount(app, runtime, () => state === 'accepting' && !runtime.isClosed);
   if (options.apiToken) {
     const target = apiApp ?? app;
     if (apiApp) apiApp.use(guardApiPaths(options.apiToken)).use(healthRoutes.routes());
@@ -177,6 +198,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(apiApp ? { apiApp } : {}),
     runtime,
     ...(inbox ? { inbox } : {}),
+    ...(extras.templates ? { templates: extras.templates } : {}),
+    ...(extras.flows ? { flows: extras.flows } : {}),
     ...(observability.metrics ? { metrics: observability.metrics } : {}),
     health,
     listen: (port = 0, host = '127.0.0.1') => servers.listen(port, host, options.apiPort),
@@ -186,6 +209,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await runtime.close();
       await inbox?.close();
       sentLog?.close();
+      await extras.close();
       observability.close();
     },
   };

@@ -54,6 +54,11 @@ export interface ContactRecord {
   waId: string;
   /** Name of the flow the snapshot belongs to. */
   flow?: string;
+  /**
+   * The version of that flow (`defineFlow({ version })`) the snapshot was written with; absent in
+   * records saved before flows had versions, which count as version 1.
+   */
+  flowVersion?: number;
   /** xstate persisted snapshot; absent before the first message and after a final state. */
   snapshot?: unknown;
   timers: PendingTimer[];

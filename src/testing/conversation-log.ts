@@ -8,7 +8,9 @@ export type LogEntry =
   /** A delivery status WhatsApp reported for a bot message (`status: read`). */
   | { kind: 'status'; line: string }
   /** An event from outside the chat (proactive API), e.g. `event: api.orderShipped`. */
-  | { kind: 'event'; line: string };
+  | { kind: 'event'; line: string }
+  /** The machine's answer to a WhatsApp Flow's data-endpoint request (`screen: CONFIRM {…}`). */
+  | { kind: 'screen'; line: string };
 
 /** The transcript text of a conversation: `user: …` lines, `bot: …` blocks, `wait: 10m` jumps. */
 export function renderLog(entries: readonly LogEntry[]): string {

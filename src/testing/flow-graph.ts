@@ -1,5 +1,23 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { formatDuration } from './duration.ts';
+import type { StateFinding } from '../lint/finding.ts';
+
+/** What a diagram shows beyond the definition. */
+export interface GraphOptions {
+  /** `chartbot lint` findings, shown on the states they concern (`state: ''`: on the flow as a whole). */
+  findings?: readonly StateFinding[];
+}
+
+const findingMark = (finding: StateFinding) => `${finding.severity === 'error' ? '✖' : '⚠'} ${finding.rule}`;
+
+/** The findings of each state, by path; a state with an error is drawn as one even if it also has warnings. */
+function findingsByState(findings: readonly StateFinding[] = []): Map<string, StateFinding[]> {
+  const byState = new Map<string, StateFinding[]>();
+  for (const finding of findings) byState.set(finding.state, [...(byState.get(finding.state) ?? []), finding]);
+  return byState;
+}
+
+const worst = (findings: readonly StateFinding[]) => (findings.some((f) => f.severity === 'error') ? 'error' : 'warning');
 
 /** One state of a flow, by its path (`menu`, `ticket.form`); the root is ''. */
 export interface StateInfo {
@@ -95,8 +113,9 @@ const mermaidId = (path: string) => path.replace(/[^A-Za-z0-9_]/g, '_');
 const mermaidText = (text: string) => text.replace(/[:;]/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** A Mermaid `stateDiagram-v2` of a flow: states, events, guards, delays, tags, final states. */
-export function toMermaid(machine: AnyStateMachine): string {
+export function toMermaid(machine: AnyStateMachine, options: GraphOptions = {}): string {
   const graph = describeFlow(machine);
+  const findings = findingsByState(options.findings);
   const lines = ['stateDiagram-v2'];
   const children = (parent: string) => graph.states.filter((s) => s.parent === parent);
   const edgeLabel = (t: TransitionInfo) => mermaidText(`${t.label}${t.guard ? ` [${t.guard}]` : ''}`);
@@ -117,6 +136,7 @@ export function toMermaid(machine: AnyStateMachine): string {
         lines.push(`${indent}}`);
       }
       if (state.tags.length) lines.push(`${indent}${id} : tag ${state.tags.join(', ')}`);
+      for (const finding of findings.get(state.path) ?? []) lines.push(`${indent}${id} : ${mermaidText(findingMark(finding))}`);
       if (state.type === 'final') lines.push(`${indent}${id} --> [*]`);
     });
     for (const t of graph.transitions.filter((tr) => tr.source !== '' && graph.states.find((s) => s.path === tr.source)?.parent === parent)) {
@@ -131,32 +151,48 @@ export function toMermaid(machine: AnyStateMachine): string {
     const text = global.map((t) => `${edgeLabel(t)} → ${t.targets.length ? t.targets.join(', ') : 'stays'}`).join(', ');
     lines.push(`  note right of ${mermaidId(pathOf(anchor))} : in any state - ${mermaidText(text)}`);
   }
+  const flowWide = findings.get('') ?? [];
+  if (flowWide.length && anchor) lines.push(`  note left of ${mermaidId(pathOf(anchor))} : whole flow - ${mermaidText(flowWide.map(findingMark).join(', '))}`);
+  const flagged = [...findings].filter(([path]) => path !== '');
+  if (flagged.length) {
+    lines.push('  classDef lintError stroke:#c00,stroke-width:3px', '  classDef lintWarning stroke:#e80,stroke-width:3px');
+    for (const [path, list] of flagged) lines.push(`  class ${mermaidId(path)} ${worst(list) === 'error' ? 'lintError' : 'lintWarning'}`);
+  }
   return lines.join('\n') + '\n';
 }
 
 const dotString = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** The same graph in Graphviz DOT. Compound states become clusters entered through a point. */
-export function toDot(machine: AnyStateMachine): string {
+export function toDot(machine: AnyStateMachine, options: GraphOptions = {}): string {
   const graph = describeFlow(machine);
+  const findings = findingsByState(options.findings);
+  const marks = (path: string) => (findings.get(path) ?? []).map((f) => `\n${findingMark(f)}`).join('');
+  const color = (path: string) => (findings.has(path) ? `color=${worst(findings.get(path) ?? []) === 'error' ? 'red' : 'orange'}` : undefined);
   const lines = [`digraph ${dotString(graph.id)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded];', '  __start [shape=point];'];
   const compound = new Set(graph.states.filter((s) => s.type === 'compound' || s.type === 'parallel').map((s) => s.path));
   const emit = (parent: string, indent: string): void => {
     for (const state of graph.states.filter((s) => s.parent === parent)) {
       const name = state.path.split('.').at(-1) ?? state.path;
       if (compound.has(state.path)) {
-        lines.push(`${indent}subgraph ${dotString(`cluster_${state.path}`)} {`, `${indent}  label=${dotString(name)};`);
+        lines.push(`${indent}subgraph ${dotString(`cluster_${state.path}`)} {`, `${indent}  label=${dotString(name + marks(state.path))};`);
+        const stroke = color(state.path);
+        if (stroke) lines.push(`${indent}  ${stroke};`);
         lines.push(`${indent}  ${dotString(state.path)} [shape=point];`);
         emit(state.path, indent + '  ');
         lines.push(`${indent}}`);
       } else {
-        const attrs = [`label=${dotString(name + (state.tags.length ? `\n(${state.tags.join(', ')})` : ''))}`];
+        const attrs = [`label=${dotString(name + (state.tags.length ? `\n(${state.tags.join(', ')})` : '') + marks(state.path))}`];
         if (state.type === 'final') attrs.push('shape=doublecircle');
+        const stroke = color(state.path);
+        if (stroke) attrs.push(stroke);
         lines.push(`${indent}${dotString(state.path)} [${attrs.join(', ')}];`);
       }
     }
   };
   emit('', '  ');
+  const flowWide = findings.get('') ?? [];
+  if (flowWide.length) lines.push(`  "lint: whole flow" [shape=note, color=${worst(flowWide) === 'error' ? 'red' : 'orange'}, label=${dotString(`whole flow:${marks('')}`)}];`);
   const initial = machine.root.initial?.target?.[0];
   if (initial) lines.push(`  __start -> ${dotString(pathOf(initial))};`);
   for (const state of graph.states) {

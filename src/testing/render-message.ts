@@ -1,4 +1,4 @@
-import type { OutboundMessage, TemplateParameter } from '../messages/outbound.ts';
+import type { InteractiveHeader, MediaSource, OutboundMessage, TemplateComponent, TemplateParameter } from '../messages/outbound.ts';
 import { templateParameterText } from '../messages/template-builders.ts';
 
 /** A reply button or list row the user can tap. */
@@ -22,12 +22,20 @@ export function choicesOf(message: OutboundMessage): Choice[] {
   return [];
 }
 
-function parameterText(p: TemplateParameter): string {
+function parameterText(p: TemplateParameter, component: TemplateComponent): string {
+  // Catalog and Flow buttons carry an action, not text: say which button it is.
+  if (p.type === 'action' && component.type === 'button') {
+    return component.sub_type === 'catalog' ? `[View catalog${p.action.thumbnail_product_retailer_id ? `: ${p.action.thumbnail_product_retailer_id}` : ''}]` : `[${component.sub_type}]`;
+  }
   return templateParameterText(p) ?? `<${p.type}>`;
 }
 
 function media(source: { link?: string; id?: string }): string {
   return source.link ?? `media ${source.id ?? '?'}`;
+}
+
+function headerMedia(header: Exclude<InteractiveHeader, { type: 'text' }>): MediaSource {
+  return header.type === 'image' ? header.image : header.type === 'video' ? header.video : header.document;
 }
 
 export interface RenderOptions {
@@ -59,8 +67,9 @@ export function renderMessage(message: OutboundMessage, options: RenderOptions =
       break;
     case 'interactive': {
       const i = message.interactive;
-      if (i.header?.type === 'text') lines.push(`bot: *${i.header.text}*`);
-      else if (i.header) lines.push(`bot: (${i.header.type} header)`);
+      const header = 'header' in i ? i.header : undefined;
+      if (header?.type === 'text') lines.push(`bot: *${header.text}*`);
+      else if (header) lines.push(`bot: (${header.type} header: ${media(headerMedia(header))})`);
       if (i.body) {
         if (lines.length > 0) lines.push(...i.body.text.split('\n').map((l) => `  ${l}`));
         else body(i.body.text);
@@ -92,13 +101,39 @@ export function renderMessage(message: OutboundMessage, options: RenderOptions =
         case 'location_request_message':
           lines.push('  [Send location]');
           break;
+        case 'product':
+          if (!i.body) lines.push(`bot: product ${i.action.product_retailer_id}`);
+          else lines.push(`  product ${i.action.product_retailer_id}`);
+          lines.push(`  [View] (catalog ${i.action.catalog_id})`);
+          break;
+        case 'product_list':
+          for (const s of i.action.sections) lines.push(`  ${s.title}: ${s.product_items.map((p) => p.product_retailer_id).join(', ')}`);
+          lines.push(`  [View items] (catalog ${i.action.catalog_id})`);
+          break;
+        case 'catalog_message':
+          lines.push(`  [View catalog] (thumbnail ${i.action.parameters.thumbnail_product_retailer_id})`);
+          break;
+        case 'order_details': {
+          const p = i.action.parameters;
+          const money = (a: { value: number; offset: number }) => `${(a.value / a.offset).toFixed(2)} ${p.currency}`;
+          lines.push(`  order ${p.reference_id}:`);
+          for (const item of p.order.items) lines.push(`    ${item.quantity} × ${item.name} (${item.retailer_id}) ${money(item.sale_amount ?? item.amount)}`);
+          lines.push(`    total ${money(p.total_amount)}`);
+          lines.push('  [Review and pay]');
+          break;
+        }
+        case 'order_status': {
+          const p = i.action.parameters;
+          lines.push(`  order ${p.reference_id}: ${p.order.status}${p.order.description ? ` (${p.order.description})` : ''}`);
+          break;
+        }
       }
       if (i.footer) lines.push(`  _${i.footer.text}_`);
       break;
     }
     case 'template': {
       const t = message.template;
-      const params = (t.components ?? []).flatMap((c) => c.parameters.map(parameterText));
+      const params = (t.components ?? []).flatMap((c) => c.parameters.map((p) => parameterText(p, c)));
       lines.push(`bot: template ${t.name} (${t.language.code})${params.length ? `: ${params.join(' | ')}` : ''}`);
       break;
     }

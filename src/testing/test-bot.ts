@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { exchangeWithContact } from '../flows-endpoint/flow-exchange.ts';
+import { FlowTokenIssuer } from '../flows-endpoint/flow-token.ts';
 import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
@@ -96,7 +98,11 @@ export class TestBot {
     this.provider = provider;
     this.coverageRecorder = coverage;
     this.businessNumberId = businessNumberId;
-    runtime.onReply((sent) => this.contacts.get(sent.key)?.recordReply(sent));
+    // What the provider received (Flow invitations carry their signed token there, stamped at send time).
+    runtime.onReply((sent) => {
+      const delivered = sent.messageId === undefined ? undefined : provider.sends.find((s) => s.messageId === sent.messageId);
+      this.contacts.get(sent.key)?.recordReply(delivered ? { ...sent, message: delivered.message } : sent);
+    });
     this.driver = {
       sendMessage: (contact, body) => this.sendMessage(contact, body),
       sendStatus: async (contact, messageId, status, error) => {
@@ -114,6 +120,12 @@ export class TestBot {
       notify: async (contact, event) => {
         await this.runtime.notify(contact.businessNumberId, contact.waId, event);
         await this.settle();
+      },
+      exchange: async (_contact, event) => {
+        // No deadline with a fake clock: the step finishes when its services do (or time out on the service timeout).
+        const outcome = await exchangeWithContact(this.runtime, event, 2 ** 31 - 1);
+        await this.settle();
+        return outcome;
       },
       load: async (contact) => (await this.runtime.inspect(contact.businessNumberId, contact.waId))?.record,
       machineFor: (number) => this.runtime.registry.forNumber(number).machine,
@@ -140,10 +152,11 @@ export class TestBot {
       clock,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.markRead === undefined ? {} : { markRead: options.markRead }),
-      delivery: { ...TEST_DELIVERY, ...options.delivery },
+      // Flow invitations with endpoint: true get signed tokens as in production (a key of this bot's own).
+      delivery: { ...TEST_DELIVERY, flowTokens: new FlowTokenIssuer(randomBytes(32), () => clock.now()), ...options.delivery },
       inspect: (event) => bot?.observe(event),
     });
-    bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? TEST_BUSINESS_NUMBER);
+    bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? servedNumber(registry, flows));
     await runtime.start();
     return bot;
   }
@@ -225,6 +238,19 @@ export class TestBot {
   private async settle(): Promise<void> {
     await this.runtime.idle();
     for (const contact of this.contacts.values()) await contact.refresh();
+  }
+}
+
+/**
+ * The number contacts write to by default: the test number, or, when no flow serves it (flows that
+ * only list `numbers`, like flows/shop.ts), the first number a flow lists.
+ */
+function servedNumber(registry: ReturnType<typeof createFlowRegistry>, flows: readonly Flow[]): string {
+  try {
+    registry.forNumber(TEST_BUSINESS_NUMBER);
+    return TEST_BUSINESS_NUMBER;
+  } catch {
+    return flows.find((f) => f.numbers?.length)?.numbers?.[0] ?? TEST_BUSINESS_NUMBER;
   }
 }
 

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
+import type { ExchangeOutcome } from '../flows-endpoint/flow-exchange.ts';
+import { flowTokenTag } from '../flows-endpoint/flow-token.ts';
+import type { FlowExchangeEvent } from '../messages/inbound-events.ts';
 import type { SentReply } from '../conversation/runtime.ts';
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
@@ -33,6 +37,8 @@ export interface ContactDriver {
   sendStatus(contact: TestContact, messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: { code: number; title: string }): Promise<void>;
   /** Delivers a proactive event to the contact's machine (`runtime.notify`); resolves when settled. */
   notify(contact: TestContact, event: EventObject): Promise<void>;
+  /** A WhatsApp Flow's data-endpoint request, as the endpoint delivers it (no encryption); resolves when settled. */
+  exchange(contact: TestContact, event: FlowExchangeEvent): Promise<ExchangeOutcome>;
   load(contact: TestContact): Promise<ContactRecord | undefined>;
   machineFor(businessNumberId: string): AnyStateMachine;
   /** The last root snapshot xstate showed for this contact (the store drops it at a final state). */
@@ -62,6 +68,7 @@ export class TestContact {
   private turnStart = 0;
   private lastAction = '(start)';
   private view: StateView | undefined;
+  private screenLine: string | undefined;
   private stored: ContactRecord | undefined;
 
   constructor(
@@ -146,6 +153,56 @@ export class TestContact {
     this.startTurn(line);
     this.log.push({ kind: 'event', line });
     await this.driver.notify(this, event);
+  }
+
+  /**
+   * The user's open WhatsApp Flow asks the bot's data endpoint: `INIT` when it opens, `data_exchange`
+   * when a screen is submitted (`screen`, `data`), `BACK`. Uses the token of the last Flow invitation
+   * sent with `endpoint: true`, as the real Flow would. Resolves with what the machine answered.
+   */
+  async exchangeFlow(action: FlowExchangeEvent['action'], screen?: string, data: Record<string, unknown> = {}): Promise<ExchangeOutcome> {
+    const line = `user ${action === 'INIT' ? 'opens flow:' : action === 'BACK' ? `goes back: ${screen ?? ''}` : `fills screen: ${screen ?? ''} ${JSON.stringify(data)}`}`.trimEnd();
+    const token = this.lastFlowToken();
+    if (token === undefined) this.fail(`cannot ${action === 'INIT' ? 'open the Flow' : 'talk to the Flow endpoint'}: the bot sent no Flow invitation with endpoint: true`);
+    this.startTurn(line);
+    this.log.push({ kind: 'user', line });
+    const event: FlowExchangeEvent = {
+      type: 'flow.exchange',
+      action,
+      ...(screen ? { screen } : {}),
+      data,
+      tag: flowTokenTag(token) ?? '',
+      flowToken: token,
+      exchangeId: randomUUID(),
+      version: '3.0',
+      contact: { waId: this.waId },
+      businessNumberId: this.businessNumberId,
+      timestamp: 0,
+    };
+    const outcome = await this.driver.exchange(this, event);
+    this.screenLine = describeOutcome(outcome);
+    this.log.push({ kind: 'screen', line: this.screenLine });
+    return outcome;
+  }
+
+  /** The line of the last Flow answer (`screen: NAME {…}`), once: transcripts and the simulator print it. */
+  takeScreenLine(): string | undefined {
+    const line = this.screenLine;
+    this.screenLine = undefined;
+    return line;
+  }
+
+  private lastFlowToken(): string | undefined {
+    for (const sent of [...this.sent].reverse()) {
+      const m = sent.message;
+      if (m.type === 'interactive' && m.interactive.type === 'flow' && m.interactive.action.parameters.flow_token?.startsWith('cb1.')) return m.interactive.action.parameters.flow_token;
+      if (m.type === 'template') {
+        for (const c of m.template.components ?? []) {
+          for (const p of c.parameters) if (p.type === 'action' && p.action.flow_token?.startsWith('cb1.')) return p.action.flow_token;
+        }
+      }
+    }
+    return undefined;
   }
 
   // ---- what the bot did ----------------------------------------------------------------------
@@ -298,5 +355,19 @@ export class TestContact {
     const choice = offer?.kind === kind ? findChoice(offer, wanted) : undefined;
     if (!choice) this.fail(`cannot ${verb} "${wanted}": ${describeOffer(offer)}`);
     return choice;
+  }
+}
+
+/** How a Flow answer reads in a transcript. */
+function describeOutcome(outcome: ExchangeOutcome): string {
+  switch (outcome.kind) {
+    case 'answer':
+      return 'screen' in outcome.answer ? `screen: ${outcome.answer.screen} ${JSON.stringify(outcome.answer.data)}` : `screen: (flow closed) ${JSON.stringify(outcome.answer.close)}`;
+    case 'no-answer':
+      return 'screen: (no answer: 427, the Flow is no longer valid)';
+    case 'failed':
+      return `screen: (the flow threw: ${String((outcome.error as Error)?.message ?? outcome.error)})`;
+    case 'timeout':
+      return 'screen: (no answer in time)';
   }
 }

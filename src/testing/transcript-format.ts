@@ -19,7 +19,8 @@ import { isActionVerb, TRANSCRIPT_PHRASES, type ActionVerb } from './user-action
  *
  * Header lines (`flow:`, `name:`, `phone:`) come first. Then `user …:` lines are actions (see
  * TRANSCRIPT_PHRASES), `bot:` lines with their indented continuation lines are what the bot must
- * send, `wait:` moves the fake clock, `state:` asserts the state. `#` starts a comment line.
+ * send, `screen:` lines what it answers a WhatsApp Flow's data-endpoint request (`user fills screen:`),
+ * `wait:` moves the fake clock, `state:` asserts the state. `#` starts a comment line.
  */
 export interface Transcript {
   /** Flow file, relative to the transcript file. */
@@ -65,7 +66,8 @@ export function parseTranscript(text: string, source = 'transcript'): Transcript
       return;
     }
     started = true;
-    if (key === 'bot') {
+    // `screen:` lines are the machine's answers to a Flow's data-endpoint requests (like `bot:`, expected output).
+    if (key === 'bot' || key === 'screen') {
       transcript.expected.push(line);
       return;
     }

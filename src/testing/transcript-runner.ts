@@ -60,6 +60,8 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
         actual.push(...(reason ?? '').split('\n').map((l) => `! ${l}`));
         break;
       }
+      const answered = contact.takeScreenLine();
+      if (answered !== undefined) actual.push(answered);
       for (const reply of contact.replies) actual.push(...reply.rendered.split('\n'));
     }
   } finally {

@@ -5,7 +5,7 @@ import type { ContactCard, LocationShare, MediaKindSent, OrderLine } from './sim
  * The user actions of transcripts (`user taps: FAQ`) and of the terminal simulator (`/tap FAQ`), in
  * one place so both read the same arguments the same way. Each verb takes the text after it.
  */
-export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice';
+export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice' | 'open' | 'fill' | 'back';
 
 const MEDIA: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker', 'voice'];
 
@@ -19,6 +19,9 @@ export const TRANSCRIPT_PHRASES: Readonly<Record<string, ActionVerb>> = {
   'shares location': 'location',
   'sends contact': 'contact',
   reacts: 'react',
+  'opens flow': 'open',
+  'fills screen': 'fill',
+  'goes back': 'back',
   ...Object.fromEntries(MEDIA.map((kind) => [`sends ${kind}`, kind as ActionVerb])),
 };
 
@@ -38,6 +41,9 @@ export const ACTION_USAGE: Readonly<Record<ActionVerb, string>> = {
   voice: 'nothing',
   document: 'an optional file name',
   sticker: 'nothing',
+  open: 'nothing (the open Flow asks the data endpoint for its first screen: INIT)',
+  fill: 'a screen name and what it submits as JSON, e.g. ADDRESS {"postcode":"10115"}',
+  back: 'the screen the user goes back from',
 };
 
 export function isActionVerb(verb: string): verb is ActionVerb {
@@ -110,5 +116,14 @@ export function performAction(contact: TestContact, verb: ActionVerb, argument: 
     case 'audio':
     case 'sticker':
       return contact.sendMedia(verb);
+    case 'open':
+      return contact.exchangeFlow('INIT').then(() => undefined);
+    case 'back':
+      return contact.exchangeFlow('BACK', arg || undefined).then(() => undefined);
+    case 'fill': {
+      const match = /^(\S+)\s*(.*)$/.exec(arg);
+      if (!match) throw new Error(`cannot read "${arg}": write ${ACTION_USAGE.fill}`);
+      return contact.exchangeFlow('data_exchange', match[1], match[2] ? parseResponse(match[2]) : {}).then(() => undefined);
+    }
   }
 }

@@ -15,9 +15,12 @@ import {
 } from '../../src/messages/builders.ts';
 import type { ListSection } from '../../src/messages/outbound.ts';
 import { currency, dateTime, template } from '../../src/messages/template-builders.ts';
+import { catalogMessage, product, productList } from '../../src/messages/commerce-builders.ts';
+import { orderDetails, orderStatus } from '../../src/messages/order-builders.ts';
 
 const x = (n: number) => 'x'.repeat(n);
 const rows = (n: number, prefix = 'r') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${prefix}${i}` }));
+const skus = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const twoButtons = [
   { id: 'a', title: 'A' },
   { id: 'b', title: 'B' },
@@ -77,8 +80,43 @@ const CASES: LimitCase[] = [
     value: 'same',
   },
   { what: 'list button label over 20', build: () => list('Pick', x(21), [{ rows: rows(1) }]), field: 'button', limit: /1-20 characters/, value: x(21) },
-  { what: 'list body over 4096', build: () => list(x(4097), 'Open', [{ rows: rows(1) }]), field: 'body', limit: /1-4096 characters/, value: x(4097) },
-  { what: 'flow_cta over 20', build: () => flowInvitation({ body: 'Go', cta: x(21), flowId: '1' }), field: 'cta', limit: /1-20 characters/, value: x(21) },
+  { what: 'list body over 1024 (spec BodyObject)', build: () => list(x(1025), 'Open', [{ rows: rows(1) }]), field: 'body', limit: /1-1024 characters/, value: x(1025) },
+  { what: 'list with an image header', build: () => list('Pick', 'Open', [{ rows: rows(1) }], { header: { image: 'https://example.com/a.jpg' } } as never), field: 'header', limit: /only a text header/, value: { image: 'https://example.com/a.jpg' } },
+  { what: 'flow_cta over 30 (spec flow_cta)', build: () => flowInvitation({ body: 'Go', cta: x(31), flowId: '1' }), field: 'cta', limit: /1-30 characters/, value: x(31) },
+  { what: 'flow data without a screen', build: () => flowInvitation({ body: 'Go', cta: 'Open', flowId: '1', data: { a: 1 } }), field: 'data', limit: /needs a screen/, value: { a: 1 } },
+  { what: 'flow with empty first-screen data', build: () => flowInvitation({ body: 'Go', cta: 'Open', flowId: '1', screen: 'A', data: {} }), field: 'data', limit: /non-empty object/, value: {} },
+  { what: 'button header media neither URL nor id', build: () => buttons('Pick', twoButtons, { header: { video: 'clip.mp4' } }), field: 'header.video', limit: /http\(s\) URL or \{ id \}/, value: 'clip.mp4' },
+  { what: 'six contact cards (spec maxItems 5)', build: () => contacts(Array.from({ length: 6 }, () => ({ name: { formatted_name: 'A' } }))), field: 'contacts', limit: /1-5 contacts/, value: 6 },
+  { what: 'product without a retailer id', build: () => product('cat', ' '), field: 'productRetailerId', limit: /must not be empty/, value: ' ' },
+  { what: 'product body over 1024', build: () => product('cat', 'sku', { body: x(1025) }), field: 'body', limit: /1-1024 characters/, value: x(1025) },
+  {
+    what: '31 products in a product list',
+    build: () => productList('cat', { header: 'Shop', body: 'Pick', sections: [{ title: 'A', products: skus(16, 'a') }, { title: 'B', products: skus(15, 'b') }] }),
+    field: 'products',
+    limit: /1-30 products in total/,
+    value: 31,
+  },
+  { what: 'product list section title over 24', build: () => productList('cat', { header: 'Shop', body: 'Pick', sections: [{ title: x(25), products: ['a'] }] }), field: 'sections[0].title', limit: /1-24 characters/, value: x(25) },
+  { what: 'product list without a header', build: () => productList('cat', { header: '', body: 'Pick', sections: [{ title: 'A', products: ['a'] }] }), field: 'header', limit: /1-60 characters/, value: '' },
+  { what: 'product list with a product twice', build: () => productList('cat', { header: 'Shop', body: 'Pick', sections: [{ title: 'A', products: ['a'] }, { title: 'B', products: ['a'] }] }), field: 'sections[1].products[0]', limit: /unique/, value: 'a' },
+  { what: 'product list with eleven sections', build: () => productList('cat', { header: 'Shop', body: 'Pick', sections: Array.from({ length: 11 }, (_, i) => ({ title: `S${i}`, products: [`p${i}`] })) }), field: 'sections', limit: /1-10 sections/, value: 11 },
+  { what: 'catalog message body over 1024', build: () => catalogMessage(x(1025), 'sku'), field: 'body', limit: /1-1024 characters/, value: x(1025) },
+  { what: 'order reference id with spaces', build: () => orderStatus('order 1', 'shipped', 'On its way'), field: 'referenceId', limit: /1-35 letters/, value: 'order 1' },
+  { what: 'order status description over 120', build: () => orderStatus('o1', 'shipped', 'On its way', { description: x(121) }), field: 'description', limit: /1-120 characters/, value: x(121) },
+  {
+    what: 'order line with a fractional quantity',
+    build: () => orderDetails({ referenceId: 'o1', body: 'Order', type: 'digital-goods', currency: 'INR', paymentConfiguration: 'c', items: [{ retailerId: 'a', name: 'A', price: 1, quantity: 1.5 }], tax: 0 }),
+    field: 'items[0].quantity',
+    limit: /whole number/,
+    value: 1.5,
+  },
+  {
+    what: 'order discount larger than the order',
+    build: () => orderDetails({ referenceId: 'o1', body: 'Order', type: 'digital-goods', currency: 'INR', paymentConfiguration: 'c', items: [{ retailerId: 'a', name: 'A', price: 1, quantity: 1 }], tax: 0, discount: 2 }),
+    field: 'discount',
+    limit: /must not exceed/,
+    value: 2,
+  },
   { what: 'flow_cta with emoji', build: () => flowInvitation({ body: 'Go', cta: 'Open 📝', flowId: '1' }), field: 'cta', limit: /emoji/, value: 'Open 📝' },
   { what: 'flow without id or name', build: () => flowInvitation({ body: 'Go', cta: 'Open' }), field: 'flowId', limit: /flowId or flowName is required/, value: undefined },
   { what: 'flow with id and name', build: () => flowInvitation({ body: 'Go', cta: 'Open', flowId: '1', flowName: 'ticket' }), field: 'flowName', limit: /not both/, value: 'ticket' },
@@ -90,7 +128,7 @@ const CASES: LimitCase[] = [
   { what: 'media neither URL nor id', build: () => document('invoice.pdf'), field: 'document', limit: /http\(s\) URL or \{ id \}/, value: 'invoice.pdf' },
   { what: 'latitude out of range', build: () => location(91, 0), field: 'latitude', limit: /between -90 and 90/, value: 91 },
   { what: 'longitude out of range', build: () => location(0, -181), field: 'longitude', limit: /between -180 and 180/, value: -181 },
-  { what: 'no contact cards', build: () => contacts([]), field: 'contacts', limit: /at least 1 contact/, value: 0 },
+  { what: 'no contact cards', build: () => contacts([]), field: 'contacts', limit: /1-5 contacts/, value: 0 },
   { what: 'contact without a name', build: () => contacts([{ name: { formatted_name: '' } }]), field: 'contacts[0].name.formatted_name', limit: /1-1000 characters/, value: '' },
   { what: 'reaction with two emoji', build: () => reaction('wamid.1', '👍👍'), field: 'reaction.emoji', limit: /exactly one emoji/, value: '👍👍' },
   { what: 'tracking over 512', build: () => text('hi', { tracking: x(513) }), field: 'tracking', limit: /1-512 characters/, value: x(513) },
@@ -110,7 +148,7 @@ const CASES: LimitCase[] = [
     what: 'template copy code over 15',
     build: () => template('order', 'en', { buttons: [{ index: 0, type: 'copy_code', value: x(16) }] }),
     field: 'buttons[0].value',
-    limit: /at most 15 characters/,
+    limit: /1-15 characters/,
     value: x(16),
   },
   { what: 'template tracking over 512', build: () => template('order', 'en', { tracking: x(513) }), field: 'tracking', limit: /1-512 characters/, value: x(513) },
@@ -148,6 +186,30 @@ describe('builder limits', () => {
     expect(() => list('Pick', 'Open', [{ title: 'A', rows: rows(5, 'a') }, { title: 'B', rows: rows(5, 'b') }])).not.toThrow();
     expect(() => text(x(4096))).not.toThrow();
     expect(() => buttons('Pick', twoButtons, { header: x(60), footer: x(60) })).not.toThrow();
-    expect(() => flowInvitation({ body: 'Go', cta: x(20), flowName: 'ticket' })).not.toThrow();
+    expect(() => flowInvitation({ body: 'Go', cta: x(30), flowName: 'ticket' })).not.toThrow();
+    expect(() => list(x(1024), 'Open', [{ rows: rows(1) }])).not.toThrow();
+    expect(() => productList('cat', { header: 'Shop', body: 'Pick', sections: [{ title: 'A', products: skus(15, 'a') }, { title: 'B', products: skus(15, 'b') }] })).not.toThrow();
+    expect(() => contacts(Array.from({ length: 5 }, () => ({ name: { formatted_name: 'A' } })))).not.toThrow();
+  });
+
+  it('computes the order subtotal and total from the lines, so they add up as WhatsApp requires', () => {
+    const message = orderDetails({
+      referenceId: 'o1',
+      body: 'Order',
+      type: 'physical-goods',
+      currency: 'INR',
+      paymentConfiguration: 'c',
+      items: [
+        { retailerId: 'a', name: 'A', price: 10, quantity: 3 },
+        { retailerId: 'b', name: 'B', price: 20, salePrice: 12.5, quantity: 2 },
+      ],
+      tax: 4,
+      shipping: 5,
+      discount: 1.25,
+    });
+    const parameters = message.type === 'interactive' && message.interactive.type === 'order_details' ? message.interactive.action.parameters : undefined;
+    // 3 × 10 + 2 × 12.50 (the sale price) = 55; 55 + 4 + 5 − 1.25 = 62.75.
+    expect(parameters?.order.subtotal).toEqual({ value: 5500, offset: 100 });
+    expect(parameters?.total_amount).toEqual({ value: 6275, offset: 100 });
   });
 });

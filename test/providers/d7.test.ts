@@ -49,11 +49,11 @@ describe('d7 provider against a mock D7 API on loopback', () => {
     });
   });
 
-  it.each(OUTBOUND_KINDS.filter((k) => k.d7 === undefined))('refuses $name locally (D7 sends media by URL only)', async (kind) => {
+  it.each(OUTBOUND_KINDS.filter((k) => k.d7 === undefined))('refuses $name locally, saying why', async (kind) => {
     const error = await provider.send({ businessNumberId: NUMBER, to: TO, message: kind.message }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).details).toMatchObject({ provider: 'd7', code: 100, retryable: false });
-    expect((error as ProviderError).title).toMatch(/by URL only/);
+    expect((error as ProviderError).title).toMatch(kind.d7Refusal ?? /by URL only/);
     expect(mock.requests).toHaveLength(0);
   });
 
