@@ -10,7 +10,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // templates/: the tests `chartbot init` gives a new project, run here against the sources.
+    include: ['test/**/*.test.ts', 'templates/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

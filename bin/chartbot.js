@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Registers tsx so that chartbot's TypeScript sources and users' .ts flow files load without a build step.
-import { register } from 'tsx/esm/api';
+// The `chartbot` command. Installed, it runs the compiled package (dist/); in a checkout of the
+// repository (src/ present, no build needed) it runs the TypeScript sources through tsx. Either way
+// users' .ts flow files load without a build step: flow loading registers tsx when it is not yet.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  globalThis[Symbol.for('chartbot.tsx-registered')] = true;
+  await import(sources.href);
+} else {
+  await import('../dist/cli/main.js');
+}

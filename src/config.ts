@@ -7,6 +7,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The gateways `WHATSAPP_PROVIDER` can name. */
 export type ProviderName = 'cloud' | '360dialog' | 'd7' | 'console';
 
 /** One business number's own gateway (WHATSAPP_NUMBERS), when numbers use different gateways. */
@@ -18,6 +19,7 @@ export interface NumberProviderConfig {
   sender?: string;
 }
 
+/** The configuration `chartbot start` reads from the environment (see `loadConfig` and docs/configuration.md). */
 export interface Config {
   port: number;
   provider: ProviderName;
@@ -90,7 +92,8 @@ const optional = z
 const port = optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional());
 const milliseconds = optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional());
 
-const schema = z.object({
+/** Every environment variable `chartbot start` reads; config-variables.ts describes each one. */
+export const configSchema = z.object({
   PORT: port,
   HOST: optional,
   CHARTBOT_API_PORT: port,
@@ -134,7 +137,7 @@ const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
 /** Reads the configuration from environment variables (see docs/configuration.md). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = configSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);

@@ -40,7 +40,7 @@ export {
 export { ProviderError, type Provider, type SendRequest, type SendResult, type MarkReadRequest } from './providers/provider.ts';
 export { cloudApiProvider, dialog360Provider, type CloudApiOptions } from './providers/cloud-api.ts';
 export { consoleProvider } from './providers/console.ts';
-export { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
+export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './providers/http-client.ts';
 export { createThreadedHttpClient } from './providers/threaded-http-client.ts';
 export { createProvider } from './providers/create-provider.ts';
 
@@ -72,7 +72,7 @@ export { proactiveRouter } from './delivery/proactive-router.ts';
 export type { NumberProviderConfig } from './config.ts';
 export { runStepAwaitingServices, ServiceTimeoutError, DEFAULT_SERVICE_TIMEOUT_MS } from './conversation/awaited-step.ts';
 export { StepBudgetError, DEFAULT_MICROSTEP_BUDGET } from './conversation/run-step.ts';
-export { fileParkedStore, memoryParkedStore, type ParkedMessage, type ParkedStore } from './isolation/parked-store.ts';
+export { fileParkedStore, memoryParkedStore, type ParkedMessage, type ParkedInbound, type ParkedReply, type ParkedStore } from './isolation/parked-store.ts';
 export type { RetryOutcome } from './isolation/parking.ts';
 export { adminRouter, type SessionSummary } from './admin/admin-router.ts';
 export { requireBearer } from './api/bearer-auth.ts';
@@ -81,7 +81,7 @@ export { jsonTooDeep, isJsonContentType, MAX_JSON_DEPTH } from './webhook/json-l
 export { maskPhone } from './logging/mask-phones.ts';
 export type { LoggerOptions } from './logger.ts';
 export { InboxJournal, type InboxJournalOptions, type JournalProblemReport, type PendingBatch } from './durability/inbox-journal.ts';
-export { DurableInbox } from './durability/durable-inbox.ts';
+export { DurableInbox, type BatchProcessor } from './durability/durable-inbox.ts';
 export type { OutboxEntry } from './store/contact-record.ts';
 export { checkTemplateSend, describeProblem, type TemplateProblem } from './templates/check-template-send.ts';
 export { TemplateCatalog, TemplateMismatchError, type TemplateCatalogOptions } from './templates/template-catalog.ts';
@@ -94,6 +94,12 @@ export { FlowTokenIssuer, FlowTokenError, flowTokenKey, flowTokenTag, DEFAULT_FL
 export { decryptFlowRequest, encryptFlowResponse, flipIv, loadFlowsPrivateKey, FlowDecryptError, type EncryptedFlowRequest, type DecryptedFlowRequest } from './flows-endpoint/flow-crypto.ts';
 export { exchangeWithContact, type ExchangeOutcome } from './flows-endpoint/flow-exchange.ts';
 export { FLOW_TOKEN_PLACEHOLDER } from './messages/builders.ts';
+export { RuntimeEvents, type RuntimeEventMap, type StepReport } from './conversation/runtime-events.ts';
+export type { Coordination, ContactWorkHandlers } from './conversation/coordination.ts';
+export { LocalCoordination } from './conversation/local-coordination.ts';
+export { HealthMonitor, type HealthProblem } from './server/health.ts';
+export type { HttpTimeouts } from './server/bot-servers.ts';
+export type { DurableInboxOptions } from './durability/durable-inbox.ts';
 export { BotMetrics, replyOutcome, type BotMetricsOptions } from './observability/bot-metrics.ts';
 export type { MetricsOptions, BotObservability } from './observability/bot-observability.ts';
 export { metricsRouter } from './observability/metrics-router.ts';
@@ -102,4 +108,4 @@ export { ContactHistory, DEFAULT_HISTORY_SIZE, type HistoryEntry, type HistoryRe
 export { historyRouter, historyView, type HistoryResponse, type HistoryEntryView, type HistoryReplyView, type HistoryReplyStatus } from './observability/history-router.ts';
 export { hashContactKey } from './observability/tracing.ts';
 export type { StoreObserver } from './store/store-observer.ts';
-export type { ProviderErrorReport, RuntimeEventMap, StepReport } from './conversation/runtime-events.ts';
+export type { ProviderErrorReport } from './conversation/runtime-events.ts';

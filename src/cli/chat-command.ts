@@ -28,7 +28,11 @@ export async function chatCommand(flowPath: string | undefined, options: ChatCom
   const interactive = process.stdin.isTTY === true;
   const print = (out: string[]) => out.length && process.stdout.write(out.join('\n') + '\n');
   print(lines);
-  const input = createInterface({ input: process.stdin, terminal: interactive, ...(interactive ? { prompt: 'you> ' } : {}) });
+  // In a terminal readline needs the output to show the prompt and echo what is typed (it puts the
+  // terminal in raw mode); from a pipe there is nothing to echo, and the lines are printed below.
+  const input = interactive
+    ? createInterface({ input: process.stdin, output: process.stdout, terminal: true, prompt: 'you> ' })
+    : createInterface({ input: process.stdin, terminal: false });
   if (interactive) input.prompt();
   // Lines are handled one at a time even when a pipe delivers them all at once.
   for await (const line of input) {

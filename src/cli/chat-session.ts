@@ -1,8 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StateValue } from 'xstate';
 import type { Flow } from '../conversation/define-flow.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
+import type { StepReport } from '../conversation/runtime-events.ts';
+import { contactKey } from '../store/contact-record.ts';
 import { renderSent } from '../testing/bot-message.ts';
+import { describeFailure, FlowStepError } from '../testing/flow-failures.ts';
+import { stateLabel } from '../testing/state-paths.ts';
 import { createTestBot, type TestBot } from '../testing/test-bot.ts';
 import type { TestContact } from '../testing/test-contact.ts';
 import { ACTION_USAGE, isActionVerb, performAction } from '../testing/user-actions.ts';
@@ -54,11 +59,19 @@ const HELP = [
  * conversation runs through the production runtime with a fake clock that only `/wait` moves.
  */
 export class ChatSession {
+  /** What the runtime reported about this contact's steps since the last output (restarts, ignored events). */
+  private notices: string[] = [];
+
   private constructor(
     private readonly bot: TestBot,
     private readonly contact: TestContact,
     private readonly historyFile: string | undefined,
-  ) {}
+  ) {
+    const key = contactKey(contact.businessNumberId, contact.waId);
+    bot.runtime.on('step', (report) => {
+      if (report.key === key) this.notices.push(...stepNotices(report));
+    });
+  }
 
   static async open(options: ChatOptions): Promise<{ session: ChatSession; lines: string[] }> {
     const historyFile = options.dataDir ? join(options.dataDir, HISTORY_FILE) : undefined;
@@ -75,10 +88,15 @@ export class ChatSession {
     const last = contact.lastMessage;
     const recap = last ? ['(the bot\'s last message)', ...renderSent(last, { numberFrom: 1 })] : [];
     // Timers that came due while the simulator was not running fire now, as after a server restart.
-    await bot.advance(0);
+    const due = await session.interpret('/wait 0s', false);
     const flows = options.flows.map((f) => f.name).join(', ');
-    const resumed = contact.state === undefined ? 'new conversation' : `continuing in state ${contact.state}`;
-    const lines = [`chartbot chat: ${flows} (${resumed}); /help lists commands`, ...recap, ...session.replies()];
+    const missing = contact.savedStateMissing;
+    const resumed = missing
+      ? `saved state "${missing}" no longer exists in the flow: your next message starts the conversation over`
+      : contact.state === undefined
+        ? 'new conversation'
+        : `continuing in state ${contact.state}`;
+    const lines = [`chartbot chat: ${flows} (${resumed}); /help lists commands`, ...recap, ...due.lines];
     await session.saveHistory();
     return { session, lines };
   }
@@ -89,28 +107,32 @@ export class ChatSession {
     return output;
   }
 
-  private async interpret(input: string): Promise<ChatOutput> {
+  /** One line in; notices of the steps it caused (a restart, an ignored message) come before the replies. */
+  private async interpret(input: string, announceWait = true): Promise<ChatOutput> {
     const line = input.trim();
     if (line === '') return { lines: [], quit: false };
+    this.notices = [];
+    let output: ChatOutput;
     try {
       if (!line.startsWith('/')) {
         await this.sendOrChoose(line);
-        return { lines: this.replies(), quit: false };
+        output = { lines: this.replies(), quit: false };
+      } else {
+        const [, command = '', argument = ''] = /^\/(\S+)\s*(.*)$/.exec(line) ?? [];
+        output = await this.command(command.toLowerCase(), argument, announceWait);
       }
-      const [, command = '', argument = ''] = /^\/(\S+)\s*(.*)$/.exec(line) ?? [];
-      return await this.command(command.toLowerCase(), argument);
     } catch (error) {
-      // A wrong command or a tap on something not offered: say so and keep chatting.
-      const message = (error as Error).message.split('\n\nWhole conversation')[0] ?? '';
-      return { lines: message.split('\n').map((l) => `! ${l}`), quit: false };
+      // A flow that failed, a wrong command or a tap on something not offered: say so and keep chatting.
+      output = { lines: problemLines(error), quit: false };
     }
+    return { ...output, lines: [...this.notices.splice(0), ...output.lines] };
   }
 
   async close(): Promise<void> {
     await this.bot.close();
   }
 
-  private async command(command: string, argument: string): Promise<ChatOutput> {
+  private async command(command: string, argument: string, announceWait = true): Promise<ChatOutput> {
     const out = (lines: string[], quit = false): ChatOutput => ({ lines, quit });
     switch (command) {
       case 'help':
@@ -120,7 +142,7 @@ export class ChatSession {
         return out([], true);
       case 'wait':
         await this.bot.advance(argument || '0s');
-        return out([`(${argument || '0s'} later)`, ...this.replies()]);
+        return out([...(announceWait ? [`(${argument || '0s'} later)`] : []), ...this.replies()]);
       case 'state': {
         const tags = this.contact.tags.length ? ` (tags: ${this.contact.tags.join(', ')})` : '';
         return out([`state: ${this.contact.state ?? '(not started)'}${tags}${this.contact.done ? ' (finished)' : ''}`]);
@@ -161,6 +183,46 @@ export class ChatSession {
     const screen = this.contact.takeScreenLine();
     return [...(screen === undefined ? [] : [screen]), ...this.contact.replies.flatMap((m) => renderSent(m, { numberFrom: 1 }))];
   }
+}
+
+/** What the user should know about a step of their conversation, beyond the replies. */
+function stepNotices(report: StepReport): string[] {
+  const notices: string[] = [];
+  if (report.restarted) {
+    const was = report.before === undefined ? '' : ` (state "${stateLabel(report.before as StateValue)}" no longer exists)`;
+    notices.push(`(the flow changed since this conversation was saved${was}: the conversation started over)`);
+  }
+  if (report.unhandled) {
+    const state = report.restarted || report.before === undefined ? report.after : report.before;
+    const where = state === undefined ? '' : ` in state "${stateLabel(state as StateValue)}"`;
+    notices.push(`(no transition for ${report.eventType}${where}: the bot did nothing with it)`);
+  }
+  return notices;
+}
+
+/** An error as `! …` lines: a flow failure names flow, state, event and cause; the rest their first lines. */
+function problemLines(error: unknown): string[] {
+  if (error instanceof FlowStepError) {
+    const where = flowFrame(error.cause);
+    return [
+      ...error.failures.map((report) => `! ${describeFailure(report)}`),
+      ...(where ? [`!   ${where}`] : []),
+      `! (the conversation stays in state "${error.state}"; fix the flow and try again)`,
+    ];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n\nWhole conversation')[0] ?? '').split('\n').map((l) => `! ${l}`);
+}
+
+/** The first stack frame outside chartbot and node_modules: where in the flow it failed. */
+function flowFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  const own = new URL('..', import.meta.url).pathname; // chartbot's src/
+  return error.stack
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .find((line) => line.startsWith('at ') && !line.includes('/node_modules/') && !line.includes(own) && !line.includes('node:'));
 }
 
 async function readHistory(file: string): Promise<SavedChat> {

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlows } from '../conversation/load-flows.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, wantsPrettyLogs } from '../logger.ts';
 import { createProviderSelection } from '../providers/create-provider.ts';
 import { createThreadedHttpClient } from '../providers/threaded-http-client.ts';
 import { createBot } from '../server/create-bot.ts';
@@ -11,10 +11,11 @@ import { limitHeapGrowth } from './heap-growth.ts';
  * `chartbot start`: a bot configured from the environment. SIGTERM/SIGINT stop intake, finish
  * in-flight work, flush state and exit 0.
  */
-export async function startCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function startCommand(env: Record<string, string | undefined> = process.env, options: { port?: number } = {}): Promise<void> {
   const config = loadConfig(env);
+  if (options.port !== undefined) config.port = options.port;
   limitHeapGrowth();
-  const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones });
+  const logger = createLogger(config.logLevel, { maskPhones: config.maskPhones, pretty: wantsPrettyLogs(env) });
   for (const warning of config.warnings) logger.warn(warning);
   const flows = createFlowRegistry(await loadFlows(config.flowsDir), { defaultFlow: config.defaultFlow });
   // Gateway calls run on a worker thread: the main thread is the bot's bottleneck (docs/performance.md).
@@ -46,7 +47,11 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
     history: { size: config.historySize, text: config.historyText },
   });
-  const { url, apiUrl } = await bot.listen(config.port, config.host);
+  const { url, apiUrl } = await bot.listen(config.port, config.host).catch(async (error: unknown) => {
+    await bot.close();
+    await providers.close();
+    throw portError(error, config.apiPort);
+  });
   logger.info(
     { url, ...(apiUrl ? { apiUrl } : {}), provider: provider.name, flows: flows.flows.map((f) => f.name), dataDir: config.dataDir },
     `chartbot listening on port ${new URL(url).port}`,
@@ -91,4 +96,17 @@ export async function startCommand(env: Record<string, string | undefined> = pro
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A port that cannot be listened on, as one line saying which and how to choose another. */
+function portError(error: unknown, apiPort: number | undefined): unknown {
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return error;
+  const choose =
+    port === apiPort
+      ? 'choose another with CHARTBOT_API_PORT=<n>'
+      : 'choose another with PORT=<n> npm start (or chartbot start --port <n>)';
+  const what = `port ${String(port)}${port === apiPort ? ' (the API port)' : ''}`;
+  if (code === 'EADDRINUSE') return new ConfigError(`${what} is already in use (another chartbot or another program listens on it): stop it, or ${choose}`);
+  return new ConfigError(`${what} needs privileges this user does not have: ${choose}`);
 }

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CoverageRecorder, formatCoverage } from '../testing/coverage.ts';
-import { runTranscript } from '../testing/transcript-runner.ts';
+import { runTranscript, TranscriptFlowMissingError } from '../testing/transcript-runner.ts';
 
 export interface TestCommandOptions {
   /** Flow for transcripts without a `flow:` line. */
@@ -54,7 +54,11 @@ export async function testCommand(paths: string[], options: TestCommandOptions, 
       write(`FAIL ${name} (- expected, + actual)\n${result.diff}\n`);
     } catch (error) {
       failed++;
-      write(`FAIL ${name}\n  ${(error as Error).message}\n`);
+      const message =
+        error instanceof TranscriptFlowMissingError
+          ? `no flow: add a "flow: <path to the flow file>" line at the top of the transcript, or run it with --flow <file>`
+          : (error as Error).message;
+      write(`FAIL ${name}\n  ${message}\n`);
     }
   }
   write(`\n${files.length - failed} passed, ${failed} failed\n`);

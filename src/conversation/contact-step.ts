@@ -80,9 +80,9 @@ export class ContactStep {
       restarted = true;
       result = await withSpan(span, () => this.runMachine(record, { ...input, snapshot: undefined, timers: [] }));
     }
-    const report = (error?: unknown, replies = 0) => {
+    const report = (error?: unknown, replies = 0, unhandled = false) => {
       endStepSpan(span, { after: stateOf(record), replies, restarted, ...(error === undefined ? {} : { error }) });
-      this.report(record, flow, event, { before, replies, started, restarted, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
+      this.report(record, flow, event, { before, replies, started, restarted, unhandled, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
     };
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
@@ -107,7 +107,14 @@ export class ContactStep {
     history?.recordStep(record, now, { event, before, after: stateOf(record), replies: record.outbox?.slice(queuedBefore) ?? [], restarted });
     await store.save(record);
     this.options.armTimer(record.key, nextFireAt(record));
-    report(undefined, result.replies.length);
+    if (result.unhandled) {
+      // Not an error (a flow may ignore what it does not expect), but the first thing to look for
+      // when a bot "says nothing": visible with LOG_LEVEL=debug.
+      // A new or restarted conversation received it in its initial state, which is also where it stayed.
+      const state = restarted || before === undefined ? (record.snapshot as { value?: unknown } | undefined)?.value : before;
+      logger.debug({ contact: record.key, flow: flow.name, event: event.type }, `no transition for ${event.type} in state ${describeState(state)}`);
+    }
+    report(undefined, result.replies.length, result.unhandled === true);
     return record;
   }
 
@@ -124,7 +131,7 @@ export class ContactStep {
     record: ContactRecord,
     flow: Flow,
     event: EventObject,
-    outcome: { before: unknown; replies: number; started: number; restarted: boolean; error?: unknown; screens?: FlowAnswer[] },
+    outcome: { before: unknown; replies: number; started: number; restarted: boolean; unhandled: boolean; error?: unknown; screens?: FlowAnswer[] },
   ): void {
     const { events } = this.options;
     if (!events.has('step')) return;
@@ -140,6 +147,7 @@ export class ContactStep {
       replies: outcome.replies,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
+      ...(outcome.unhandled ? { unhandled: true } : {}),
       ...(outcome.screens ? { screens: outcome.screens } : {}),
       durationMs: performance.now() - outcome.started,
     });
@@ -149,4 +157,9 @@ export class ContactStep {
 /** The machine's state value as saved in the record (undefined: not started, or final). */
 function stateOf(record: ContactRecord): unknown {
   return (record.snapshot as { value?: unknown } | undefined)?.value;
+}
+
+/** A state value as a log line shows it: `"choosing"`, `{"ticket":"form"}`, or `(not started)`. */
+function describeState(value: unknown): string {
+  return value === undefined ? '(not started)' : JSON.stringify(value);
 }

@@ -5,7 +5,9 @@ import type { StatusUpdate } from '../messages/status-update.ts';
 
 /** The work a contact can have, as the runtime's contact jobs do it (contact-jobs.ts). */
 export interface ContactWorkHandlers {
+  /** An inbound message: de-duplicated, marked read, run through the machine, replies sent. */
   inbound(key: string, event: UserEvent): Promise<void>;
+  /** A status webhook for one of the bot's messages. */
   status(key: string, update: StatusUpdate): Promise<void>;
   /** An event for the machine queued by the runtime itself (`bot.failed` after a refused reply). */
   event(key: string, event: EventObject): Promise<void>;

@@ -45,6 +45,7 @@ export type MigrationResult =
       reason: string;
     });
 
+/** Options of `migrateConversation`. */
 export interface MigrateOptions {
   /**
    * When to check that the result restores into the machine: `always` (`chartbot migrate`), or only

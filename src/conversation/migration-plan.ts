@@ -4,6 +4,7 @@ import { leafPaths } from './migration-helpers.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 
+/** What will become of one saved conversation under the current flows. */
 export type PlannedOutcome = 'migrate' | 'fit' | 'restart';
 
 /** One line of `chartbot migrate`'s table: the saved conversations of one flow, version and state that share an outcome. */
@@ -21,6 +22,7 @@ export interface MigrationRow {
   reason?: string;
 }
 
+/** What `planMigrations` found: per flow, version and state, how many saved conversations fit, migrate or restart. */
 export interface MigrationPlan {
   rows: MigrationRow[];
   /** Stored contacts with no conversation going on (never started, or finished). */

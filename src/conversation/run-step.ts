@@ -5,6 +5,7 @@ import type { FlowInput } from './define-flow.ts';
 import { collectReplies } from './reply.ts';
 import { collectScreens, type FlowAnswer } from './screen.ts';
 
+/** What one step of a contact's machine starts from: the flow, the saved snapshot and timers, and the event. */
 export interface StepInput {
   machine: AnyStateMachine;
   /** Persisted snapshot to restore; undefined starts the machine fresh. */
@@ -21,6 +22,7 @@ export interface StepInput {
   microstepBudget?: number;
 }
 
+/** What one step produced: the new snapshot, the replies it decided, and the timers now pending (or the error that stopped it). */
 export type StepResult =
   | {
       ok: true;
@@ -29,6 +31,8 @@ export type StepResult =
       timers: PendingTimer[];
       replies: OutboundMessage[];
       done: boolean;
+      /** The event matched no transition in the state it arrived in: the machine did nothing with it. */
+      unhandled?: boolean;
       /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
       screens?: FlowAnswer[];
     }
@@ -72,6 +76,8 @@ export interface LiveStep {
   failure: { error: unknown } | undefined;
   /** Called on every inspection event, so an awaiting caller can re-check its children. */
   onActivity: (() => void) | undefined;
+  /** The event matched no transition (see `StepResult.unhandled`). */
+  unhandled: boolean;
   readonly replies: OutboundMessage[];
   readonly screens: FlowAnswer[];
   readonly armed: Map<string, { scheduled: ScheduledEvent; fireAt: number }>;
@@ -88,6 +94,7 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
   const live: Omit<LiveStep, 'actor'> & { actor?: AnyActorRef } = {
     failure: undefined,
     onActivity: undefined,
+    unhandled: false,
     replies: [],
     screens: [],
     armed: new Map(),
@@ -131,7 +138,10 @@ export function beginStep(step: StepInput): LiveStep | StepResult {
       const timer = step.timers.find((t) => t.id === scheduled.id);
       if (timer) live.armed.set(scheduled.id, { scheduled, fireAt: timer.fireAt });
     }
-    if (step.event) actor.send(step.event);
+    if (step.event) {
+      live.unhandled = !hasTransition(step.machine, actor, step.event);
+      actor.send(step.event);
+    }
   } catch (error) {
     live.failure ??= { error };
   }
@@ -159,7 +169,22 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done, ...(screens.length ? { screens } : {}) };
+  return { ok: true, snapshot: persisted, timers, replies, done, ...(screens.length ? { screens } : {}), ...(live.unhandled ? { unhandled: true } : {}) };
+}
+
+/**
+ * Whether `event` selects a transition in the actor's current state (any `on` for its type whose
+ * guard passes, an empty `{}` included). Asked before sending: xstate's own selection, so guards
+ * run once more here; flows' guards are pure functions of context and event, as xstate requires.
+ */
+function hasTransition(machine: AnyStateMachine, actor: AnyActorRef, event: EventObject): boolean {
+  const snapshot = actor.getSnapshot() as Parameters<AnyStateMachine['getTransitionData']>[0] & { status: string };
+  if (snapshot.status !== 'active') return false;
+  try {
+    return machine.getTransitionData(snapshot, event).length > 0;
+  } catch {
+    return true; // a guard that throws fails the send itself, which reports it
+  }
 }
 
 /**

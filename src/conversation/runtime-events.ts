@@ -37,6 +37,13 @@ export interface StepReport {
   error?: unknown;
   /** The conversation restarted because its saved state no longer fits the flow. */
   restarted?: boolean;
+  /**
+   * The event matched no transition in the state it arrived in (no `on` for its type there, or
+   * every guard said no): the machine did nothing with it. It arrived in state `before`, or in
+   * `after` for a conversation that started (or restarted) with this event. Chat and tools show it;
+   * logged at debug.
+   */
+  unhandled?: boolean;
   /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
   screens?: FlowAnswer[];
   durationMs: number;
@@ -83,6 +90,7 @@ export class RuntimeEvents {
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
+  /** Calls `listener` for every event of `type`; returns the function that unsubscribes it. */
   on<K extends keyof RuntimeEventMap>(type: K, listener: Listener<RuntimeEventMap[K]>): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
@@ -90,6 +98,7 @@ export class RuntimeEvents {
     return () => set.delete(listener as Listener<never>);
   }
 
+  /** Reports an event to its listeners (runtime internal). */
   emit<K extends keyof RuntimeEventMap>(type: K, payload: RuntimeEventMap[K]): void {
     const set = this.listeners.get(type);
     if (!set) return;
@@ -102,6 +111,7 @@ export class RuntimeEvents {
     }
   }
 
+  /** Whether anyone listens to `type` (so a report that costs something to build can be skipped). */
   has(type: keyof RuntimeEventMap): boolean {
     return (this.listeners.get(type)?.size ?? 0) > 0;
   }

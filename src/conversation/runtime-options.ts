@@ -12,6 +12,7 @@ import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { Coordination } from './coordination.ts';
 
+/** Options of the `Runtime` (and of `createBot`, which adds the server's). */
 export interface RuntimeOptions {
   /** The flows, or a registry that routes business numbers to flows. */
   flows: readonly Flow[] | FlowRegistry;

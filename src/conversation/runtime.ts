@@ -240,6 +240,7 @@ export class Runtime {
     return this.runForResult(parked.key, () => this.jobs.retryParked(parked));
   }
 
+  /** A contact's stored record and the flow serving it; undefined for a contact never seen. */
   async inspect(businessNumberId: string, waId: string): Promise<ContactView | undefined> {
     const record = await this.jobs.loadExisting(contactKey(businessNumberId, waId));
     return record ? { record, flow: this.registry.forNumber(businessNumberId) } : undefined;
@@ -266,6 +267,7 @@ export class Runtime {
     await this.store.close();
   }
 
+  /** Whether `close()` was called: a closed runtime accepts no more work. */
   get isClosed(): boolean {
     return this.closed;
   }

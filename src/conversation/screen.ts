@@ -18,6 +18,7 @@ export interface FlowClose {
   close: Record<string, unknown>;
 }
 
+/** What a machine answered to a `flow.exchange`: the next screen, or closing the Flow. */
 export type FlowAnswer = FlowScreen | FlowClose;
 
 type Sink = (answer: FlowAnswer) => void;

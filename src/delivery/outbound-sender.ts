@@ -27,12 +27,18 @@ export interface DeliveryOptions {
    * Checks every template send against the business's templates before the HTTP call
    * (`TemplateCatalog`, the `templates` option of createBot); a mismatch throws a ProviderError.
    */
-  templates?: { check(message: OutboundMessage): Promise<void> };
+  templates?: {
+    /** Resolves when `message` may be sent; rejects with a ProviderError saying what does not match. */
+    check(message: OutboundMessage): Promise<void>;
+  };
   /**
    * Stamps the signed `flow_token` into Flow invitations built with `endpoint: true` (the Flows data
    * endpoint's token issuer); without it such an invitation is refused.
    */
-  flowTokens?: { stamp(message: OutboundMessage, businessNumberId: string, to: string): OutboundMessage };
+  flowTokens?: {
+    /** The Flow invitation with its placeholder replaced by a token signed for this contact. */
+    stamp(message: OutboundMessage, businessNumberId: string, to: string): OutboundMessage;
+  };
 }
 
 export interface OutboundSendRequest extends SendRequest {
@@ -59,7 +65,7 @@ export class OutboundSender {
     this.sleep = sleepOn(clock);
   }
 
-  /** Sends with retries in place (waiting on the clock between attempts). */
+  /** Sends one message: refused locally outside the 24-hour window (code 131047), else paced and sent with retries. Rejects with the final `ProviderError`. */
   async send(request: OutboundSendRequest): Promise<SendResult> {
     const provider = this.providerFor(request.businessNumberId);
     const send: SendRequest = { businessNumberId: request.businessNumberId, to: request.to, message: await this.prepare(provider, request) };

@@ -10,7 +10,7 @@ import { getById, pruneOutbound, setById } from '../store/record-history.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { DeliveryHaltedError, type OutboundSender } from './outbound-sender.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
-import { CUSTOMER_SERVICE_WINDOW_MS, needsOpenWindow } from './window.ts';
+import { CUSTOMER_SERVICE_WINDOW_MS, needsOpenWindow, WINDOW_CLOSED_CODE } from './window.ts';
 
 /** A reply that keeps failing in a retryable way is given up this long after it was decided, unless told otherwise. */
 export const DEFAULT_GIVE_UP_MS = 24 * 60 * 60 * 1000;
@@ -153,7 +153,15 @@ export class OutboxDelivery {
         events.emit('retry', { key: record.key, message: entry.message, error: providerError, attempt: entry.attempts, nextAttemptAt: retryAt });
         return { sent, called, retryAt };
       }
-      logger.error({ err: error, contact: record.key, type: entry.message.type, attempts: (entry.attempts ?? 0) + 1 }, 'reply could not be sent');
+      if (providerError.code === WINDOW_CLOSED_CODE) {
+        // Expected, not a fault of the bot: one line that says what happened and what to send instead.
+        logger.warn(
+          { contact: record.key, type: entry.message.type, code: WINDOW_CLOSED_CODE },
+          `reply not sent: the user last wrote more than 24 hours ago, so WhatsApp accepts only templates (code ${WINDOW_CLOSED_CODE})${entry.causedByFailure ? '' : '; the flow receives bot.failed'}`,
+        );
+      } else {
+        logger.error({ err: error, contact: record.key, type: entry.message.type, attempts: (entry.attempts ?? 0) + 1 }, 'reply could not be sent');
+      }
       // Tell the machine, unless this reply was itself the reaction to a failure (no loops).
       if (!entry.causedByFailure) this.options.onFailed(record, providerError);
       // Parked before it leaves the outbox: a crash in between tries it again rather than losing it.

@@ -1,6 +1,7 @@
 import type { Clock } from '../conversation/clock.ts';
 import { TokenBucket } from './token-bucket.ts';
 
+/** How fast messages may go out: per business number, and per recipient. */
 export interface ThroughputLimits {
   /** Messages per second per business number (default 80, WhatsApp's default throughput). */
   perNumberMps?: number;

@@ -9,11 +9,13 @@ export type BatchProcessor = (parsed: ParsedWebhook) => Promise<void>;
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 
+/** Options of `DurableInbox.open`: the journal's, what processes a batch, and what to tell of failures. */
 export interface DurableInboxOptions extends Omit<InboxJournalOptions, 'onProblem'> {
   process: BatchProcessor;
   logger: Logger;
   /** Told when recording fails (the disk refuses writes) and when it works again. */
   onRecordFailed?: (error: unknown) => void;
+  /** Told when a batch was recorded (after failures: the disk takes writes again). */
   onRecorded?: () => void;
   /** Resolves when the runtime has room for more work (replay at start waits on it). */
   room?: () => Promise<void>;
@@ -37,6 +39,7 @@ export class DurableInbox {
     private readonly options: DurableInboxOptions,
   ) {}
 
+  /** Opens the journal in `dir` and returns the inbox with the batches recorded but not processed before the last stop; the caller processes them first. */
   static async open(options: DurableInboxOptions): Promise<{ inbox: DurableInbox; pending: PendingBatch[] }> {
     const { process: _process, logger, onRecordFailed: _failed, onRecorded: _recorded, room: _room, ...journalOptions } = options;
     const { journal, pending } = await InboxJournal.open({

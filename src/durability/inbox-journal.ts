@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
 import { TimingListeners } from '../store/store-observer.ts';
 
+/** Options of the inbox journal (`createBot({ journal })` takes the tuning ones). */
 export interface InboxJournalOptions {
   /** Folder of the journal segments (created if missing), e.g. `<dataDir>/inbox`. */
   dir: string;
@@ -21,6 +22,7 @@ export interface InboxJournalOptions {
   onProblem?: (report: JournalProblemReport) => void;
 }
 
+/** A segment found damaged when the journal was opened: a torn last record (skipped) or corrupt data (quarantined). */
 export interface JournalProblemReport extends DecodeProblem {
   file: string;
   /** Where a corrupt segment was moved (never deleted). */

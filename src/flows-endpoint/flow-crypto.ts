@@ -35,6 +35,7 @@ export function loadFlowsPrivateKey(pem: string, passphrase?: string): KeyObject
   }
 }
 
+/** A decrypted Flows request, with the AES key and IV its answer must be encrypted with. */
 export interface DecryptedFlowRequest {
   /** The request JSON (`action`, `screen`, `data`, `flow_token`, `version`). */
   payload: unknown;

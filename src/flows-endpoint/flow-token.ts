@@ -15,6 +15,7 @@ const PREFIX = 'cb1';
 /** A token names its contact for a day by default: the invitation stays tappable that long. */
 export const DEFAULT_FLOW_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** What a verified flow token says: whose Flow it is, the tag the flow gave it, and when it expires. */
 export interface FlowTokenClaims {
   businessNumberId: string;
   waId: string;
@@ -51,6 +52,7 @@ export function flowTokenKey(privateKey: KeyObject): Buffer {
   return Buffer.from(hkdfSync('sha256', der, Buffer.alloc(0), 'chartbot flow_token v1', 32));
 }
 
+/** Issues and verifies signed flow tokens naming the contact (business number, WhatsApp id), a tag and an expiry. */
 export class FlowTokenIssuer {
   constructor(
     private readonly key: Buffer,
@@ -62,6 +64,7 @@ export class FlowTokenIssuer {
     return createHmac('sha256', this.key).update(data).digest().subarray(0, 16).toString('base64url');
   }
 
+  /** A token for this contact's Flow, carrying `tag` and expiring after the issuer's TTL. */
   issue(businessNumberId: string, waId: string, tag = ''): string {
     const payload: Payload = { b: businessNumberId, w: waId, e: Math.floor((this.now() + this.ttlMs) / 1000), n: randomBytes(6).toString('base64url') };
     if (tag) payload.t = tag;

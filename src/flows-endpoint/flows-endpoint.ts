@@ -65,6 +65,10 @@ class ExpiringSet {
   }
 }
 
+/**
+ * The WhatsApp Flows data endpoint (`POST /flows/endpoint`): decrypts each request, hands it to the
+ * contact its signed flow token names as `flow.exchange`, and encrypts the machine's answer back.
+ */
 export class FlowsEndpoint {
   readonly issuer: FlowTokenIssuer;
   private readonly privateKey: KeyObject;
@@ -90,6 +94,7 @@ export class FlowsEndpoint {
     this.closedTokens = new ExpiringSet(() => this.clock.now());
   }
 
+  /** `POST /flows/endpoint`; answers 503 while `accepting()` is false (starting or stopping). */
   routes(accepting: () => boolean): Router {
     const router = new Router();
     router.post('/flows/endpoint', (ctx) => this.handle(ctx, accepting));

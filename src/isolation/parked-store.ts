@@ -50,9 +50,13 @@ export type ParkedMessage = ParkedInbound | ParkedReply;
  * small document (atomic rewrite per change) and serves reads from memory.
  */
 export interface ParkedStore {
+  /** Every parked message, oldest first. */
   list(): Promise<ParkedMessage[]>;
+  /** One parked message, or undefined. */
   get(id: string): Promise<ParkedMessage | undefined>;
+  /** Parks a message (or updates it after a failed retry). */
   put(message: ParkedMessage): Promise<void>;
+  /** Forgets a parked message (after a successful retry). */
   remove(id: string): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ export const LINT_RULES = {
 
 /** A rule id (contract), or `load-error` for a flow file that does not load. */
 export type LintRuleId = keyof typeof LINT_RULES;
+/** How bad a lint finding is: an `error` fails `chartbot lint`, a `warning` only past `--max-warnings`. */
 export type LintSeverity = 'error' | 'warning';
 
 /** One problem found in a machine; `state` is the dotted path without the machine id (`''`: the flow as a whole). */

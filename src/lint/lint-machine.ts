@@ -14,6 +14,7 @@ import { windowTimer } from './rules/window-timer.ts';
 /** Every rule, in the order their findings are listed for one state. */
 export const RULES: readonly LintRule[] = [unreachableState, deadEnd, silentState, unknownEvent, replyLimits, windowTimer];
 
+/** Options of `lintMachine`: the file the machine came from, for the findings. */
 export interface LintMachineOptions {
   /** Limit errors the builders deferred while the flow loaded (`collectLimitErrors`). */
   deferredLimitErrors?: readonly MessageLimitError[];

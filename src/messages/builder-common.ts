@@ -25,6 +25,7 @@ export function maxLength(field: string, value: string, max: number, min = 1): s
   return value;
 }
 
+/** Options every builder takes: quote a message, and tracking data echoed back in statuses. */
 export interface CommonOptions {
   /** Quote an earlier message (shown as a reply in WhatsApp). */
   replyTo?: string;
@@ -42,6 +43,7 @@ export type HeaderSpec =
   | { video: string | MediaSource }
   | { document: string | MediaSource; filename?: string };
 
+/** Options of interactive messages: a header (text, or media where the kind allows it) and a footer. */
 export interface InteractiveOptions extends CommonOptions {
   header?: HeaderSpec;
   /** ≤ 60 characters (spec `FooterObject.text` maxLength 60). */

@@ -46,6 +46,7 @@ export const text = deferrable(function text(body: string, options?: CommonOptio
   return withCommon(message, options);
 }, standIn);
 
+/** One reply button for `buttons`: the id your flow receives and the title the user sees. */
 export interface ButtonSpec {
   id: string;
   title: string;
@@ -112,6 +113,7 @@ export const list = deferrable(function list(body: string, buttonLabel: string, 
   return withCommon({ type: 'interactive', interactive }, options);
 }, standIn);
 
+/** What `flowInvitation` needs: the text, the button label, which WhatsApp Flow, and its first screen. */
 export interface FlowInvitationSpec extends TextHeaderOptions {
   body: string;
   /** The call-to-action button label (≤ 30 characters, no emoji). */

@@ -37,6 +37,7 @@ export const product = deferrable(function product(catalogId: string, productRet
   return withCommon({ type: 'interactive', interactive }, options);
 }, standIn);
 
+/** One section of `productList`: a title and the retailer ids of its products. */
 export interface ProductSectionSpec {
   /** ≤ 24 characters (spec `SectionObject.title`); every product-list section needs one. */
   title: string;

@@ -91,6 +91,7 @@ export interface UserFlowEvent extends InboundBase {
   body?: string;
 }
 
+/** One line of a `user.order` cart. */
 export interface OrderItem {
   productRetailerId: string;
   quantity: number;
@@ -105,6 +106,7 @@ export interface UserOrderEvent extends InboundBase {
   text?: string;
 }
 
+/** The media kinds a `user.media` event can carry. */
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
 export interface UserMediaEvent extends InboundBase {
@@ -166,6 +168,7 @@ export interface UserSystemEvent extends InboundBase {
   newWaId?: string;
 }
 
+/** An error as WhatsApp reports it (code, title, details). */
 export interface WhatsAppError {
   code: number;
   title?: string;
@@ -181,6 +184,7 @@ export interface UserUnsupportedEvent extends InboundBase {
   errors: WhatsAppError[];
 }
 
+/** Every event an inbound message becomes (`user.text`, `user.button`, …; see docs/events.md). */
 export type UserEvent =
   | UserTextEvent
   | UserButtonEvent
@@ -207,6 +211,7 @@ export interface BotFailedEvent {
   timestamp: number;
 }
 
+/** Events the runtime itself sends to a contact's machine: `bot.failed` when a reply could not be delivered. */
 export type BotEvent = BotFailedEvent;
 
 /**
@@ -252,11 +257,13 @@ export interface FlowErrorEvent {
   timestamp: number;
 }
 
+/** Events of a WhatsApp Flow's data endpoint: a screen request (`flow.exchange`) or an error the client reported (`flow.error`). */
 export type FlowEvent = FlowExchangeEvent | FlowErrorEvent;
 
 /** Every event chartbot delivers to a flow machine. Use it as `types.events` in `setup()`. */
 export type ChartbotEvent = UserEvent | BotEvent | FlowEvent;
 
+/** The `type` of every user event. */
 export type UserEventType = UserEvent['type'];
 
 /**

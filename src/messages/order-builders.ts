@@ -23,6 +23,7 @@ function referenceId(value: string): string {
   return value;
 }
 
+/** One line of `orderDetails`: a product, its unit price and quantity. */
 export interface OrderLineSpec {
   retailerId: string;
   name: string;
@@ -33,6 +34,7 @@ export interface OrderLineSpec {
   salePrice?: number;
 }
 
+/** What `orderDetails` needs: the reference, the lines, the currency, and optional tax, shipping and discount. */
 export interface OrderDetailsSpec extends CommonOptions {
   /** Your order or invoice id; `order_status` messages and the payment webhook refer to it. */
   referenceId: string;

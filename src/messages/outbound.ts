@@ -4,61 +4,74 @@
  * the same body; other gateways translate it.
  */
 
+/** Media the gateway downloads from a public http(s) URL. */
 export interface MediaByLink {
   link: string;
 }
+/** Media uploaded to the gateway before, by its media id. */
 export interface MediaById {
   id: string;
 }
+/** Where a media message's file comes from: a URL or an uploaded media id. */
 export type MediaSource = MediaByLink | MediaById;
 
+/** The `text` of a text message; `preview_url` asks WhatsApp to show a link preview. */
 export interface TextBody {
   body: string;
   preview_url?: boolean;
 }
 
+/** One reply button of a buttons message (`id` comes back in `user.button`). */
 export interface ReplyButton {
   type: 'reply';
   reply: { id: string; title: string };
 }
 
+/** One row of a list message (`id` comes back in `user.list`). */
 export interface ListRow {
   id: string;
   title: string;
   description?: string;
 }
+/** A titled group of rows in a list message. */
 export interface ListSection {
   title?: string;
   rows: ListRow[];
 }
 
+/** The optional header of an interactive message: text or media. */
 export type InteractiveHeader =
   | { type: 'text'; text: string }
   | { type: 'image'; image: MediaSource }
   | { type: 'video'; video: MediaSource }
   | { type: 'document'; document: MediaSource & { filename?: string } };
 
+/** Header, body and footer shared by every interactive message. */
 interface InteractiveCommon {
   header?: InteractiveHeader;
   body?: { text: string };
   footer?: { text: string };
 }
 
+/** Up to three reply buttons (built by `buttons`). */
 export interface ButtonsInteractive extends InteractiveCommon {
   type: 'button';
   body: { text: string };
   action: { buttons: ReplyButton[] };
 }
+/** A list of up to ten rows behind one button (built by `list`). */
 export interface ListInteractive extends InteractiveCommon {
   type: 'list';
   body: { text: string };
   action: { button: string; sections: ListSection[] };
 }
+/** A button that opens a URL (built by `ctaUrl`). */
 export interface CtaUrlInteractive extends InteractiveCommon {
   type: 'cta_url';
   body: { text: string };
   action: { name: 'cta_url'; parameters: { display_text: string; url: string } };
 }
+/** An invitation to fill in a WhatsApp Flow form (built by `flowInvitation`); the answer comes back as `user.flow`. */
 export interface FlowInteractive extends InteractiveCommon {
   type: 'flow';
   body: { text: string };
@@ -76,6 +89,7 @@ export interface FlowInteractive extends InteractiveCommon {
     };
   };
 }
+/** Asks the user to share their location (built by `locationRequest`); the answer comes back as `user.location`. */
 export interface LocationRequestInteractive extends InteractiveCommon {
   type: 'location_request_message';
   body: { text: string };
@@ -88,6 +102,7 @@ export interface ProductInteractive {
   footer?: { text: string };
   action: { catalog_id: string; product_retailer_id: string };
 }
+/** One titled section of a product list: up to 30 products across all sections. */
 export interface ProductListSection {
   title: string;
   product_items: Array<{ product_retailer_id: string }>;
@@ -112,6 +127,7 @@ export interface OrderAmount {
   value: number;
   offset: number;
 }
+/** One line of an `order_details` message: a product, its price and quantity. */
 export interface OrderDetailsItem {
   retailer_id: string;
   name: string;
@@ -119,6 +135,7 @@ export interface OrderDetailsItem {
   quantity: number;
   sale_amount?: OrderAmount;
 }
+/** What an `order_details` message asks the user to pay: the reference, the lines, the totals. */
 export interface OrderDetailsParameters {
   reference_id: string;
   type: 'digital-goods' | 'physical-goods';
@@ -144,6 +161,7 @@ export interface OrderDetailsInteractive {
   footer?: { text: string };
   action: { name: 'review_and_pay'; parameters: OrderDetailsParameters };
 }
+/** The states an order can be reported in by `order_status`. */
 export type OrderStatusValue = 'pending' | 'processing' | 'partially-shipped' | 'shipped' | 'completed' | 'canceled';
 /** An update on an order sent with `order_details`. */
 export interface OrderStatusInteractive {
@@ -152,6 +170,7 @@ export interface OrderStatusInteractive {
   footer?: { text: string };
   action: { name: 'review_order'; parameters: { reference_id: string; order: { status: OrderStatusValue; description?: string } } };
 }
+/** Every kind of interactive message. */
 export type Interactive =
   | ButtonsInteractive
   | ListInteractive
@@ -164,6 +183,7 @@ export type Interactive =
   | OrderDetailsInteractive
   | OrderStatusInteractive;
 
+/** One value filled into a template's header, body or button (see `template`, `currency`, `dateTime`, `mediaParam`). */
 export type TemplateParameter =
   | { type: 'text'; text: string; parameter_name?: string }
   | { type: 'currency'; currency: { fallback_value: string; code: string; amount_1000: number } }
@@ -177,6 +197,7 @@ export type TemplateParameter =
   /** A catalog button's thumbnail, or a Flow button's token and first-screen data. */
   | { type: 'action'; action: TemplateButtonAction };
 
+/** The action of a template button parameter: a catalog thumbnail or a Flow's token and first screen data. */
 export interface TemplateButtonAction {
   /** Catalog button: the product shown as the catalog's thumbnail. */
   thumbnail_product_retailer_id?: string;
@@ -186,18 +207,22 @@ export interface TemplateButtonAction {
   flow_action_data?: Record<string, unknown>;
 }
 
+/** The kinds of template button a send can fill a parameter of. */
 export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'catalog' | 'flow';
 
+/** The parameters of one part of a template: header, body, or a button by index. */
 export type TemplateComponent =
   | { type: 'header' | 'body'; parameters: TemplateParameter[] }
   | { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateParameter[] };
 
+/** An approved message template with its parameters (built by `template`); the only kind WhatsApp delivers outside the 24-hour window. */
 export interface Template {
   name: string;
   language: { code: string };
   components?: TemplateComponent[];
 }
 
+/** Fields every outbound message may carry: the quoted message and tracking data. */
 export interface OutboundContext {
   /** Quote this inbound (or outbound) message. */
   context?: { message_id: string };
@@ -205,6 +230,7 @@ export interface OutboundContext {
   biz_opaque_callback_data?: string;
 }
 
+/** A message the bot sends, in the Cloud API's shape: what `reply(...)`, the builders and `runtime.sendMessages` take. */
 export type OutboundMessage = OutboundContext &
   (
     | { type: 'text'; text: TextBody }
@@ -220,6 +246,7 @@ export type OutboundMessage = OutboundContext &
     | { type: 'template'; template: Template }
   );
 
+/** The `type` of an outbound message (`text`, `image`, `interactive`, `template`, …). */
 export type OutboundType = OutboundMessage['type'];
 
 /** Templates are the only messages WhatsApp delivers outside the 24-hour customer-service window. */

@@ -38,6 +38,7 @@ export interface TemplateUpdate {
 /** Webhook fields that say a template changed (https://developers.facebook.com/docs/graph-api/webhooks/reference/whatsapp-business-account/). */
 const TEMPLATE_FIELDS = new Set(['message_template_status_update', 'message_template_components_update', 'template_category_update', 'message_template_quality_update']);
 
+/** A part of a webhook that carries nothing chartbot handles (e.g. `account_update`); logged, not processed. */
 export interface IgnoredPart {
   reason: string;
   part: unknown;

@@ -15,6 +15,7 @@ const standInMessage = (): OutboundMessage => ({ type: 'template', template: { n
 /** A body/header value: plain text, or a parameter built with `currency()`, `dateTime()`, `mediaParam()`. */
 export type TemplateValue = string | TemplateParameter;
 
+/** The parameters of `template`: header, body and button values, plus the common options. */
 export interface TemplateSpec extends CommonOptions {
   /** Header parameter: text, or an image/video/document (`mediaParam`). */
   header?: TemplateValue;

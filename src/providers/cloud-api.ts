@@ -5,6 +5,7 @@ import { ProviderError, type MarkReadRequest, type MediaFile, type MediaInfo, ty
 export const CLOUD_API_DEFAULT_URL = 'https://graph.facebook.com/v23.0';
 export const DIALOG360_DEFAULT_URL = 'https://waba-v2.360dialog.io';
 
+/** Options of the Meta Cloud API and 360dialog providers. */
 export interface CloudApiOptions {
   /** Meta access token (Bearer), or the 360dialog API key. */
   token: string;

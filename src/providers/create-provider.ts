@@ -24,7 +24,9 @@ export function createProvider(config: Pick<Config, 'provider' | 'token' | 'apiU
 export interface ProviderSelection {
   /** The default provider (WHATSAPP_PROVIDER). */
   fallback: Provider;
+  /** The provider of a business number: its own from `WHATSAPP_NUMBERS`, else the default. */
   forNumber(businessNumberId: string): Provider;
+  /** Closes every provider, then the shared HTTP client. */
   close(): Promise<void>;
 }
 

@@ -4,8 +4,10 @@ import { d7Content, D7UnsupportedError } from './d7-content.ts';
 import { ProviderError, type MarkReadRequest, type MediaFile, type Provider, type SendRequest, type SendResult } from './provider.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
+/** D7 Networks' API base URL (`WHATSAPP_API_URL` overrides it). */
 export const D7_DEFAULT_URL = 'https://api.d7networks.com';
 
+/** Options of the D7 Networks provider. */
 export interface D7Options {
   /** D7 API token (Bearer). */
   token: string;

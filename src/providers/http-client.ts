@@ -7,6 +7,7 @@ export interface HttpResponse {
   body: unknown;
 }
 
+/** One HTTP call a provider makes to its gateway. */
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
@@ -19,7 +20,9 @@ export interface HttpRequest {
 
 /** What providers call to reach a gateway. Inject your own to record or fake HTTP. */
 export interface HttpClient {
+  /** Makes the call; resolves with any status (errors are the provider's to interpret), rejects on network failure. */
   call(req: HttpRequest): Promise<HttpResponse>;
+  /** Closes the connections; no call may follow. */
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 }
 
+/** Options of `createHttpClient` and `createThreadedHttpClient`. */
 export interface HttpClientOptions {
   /** Headers and body timeout per call (default 15 s). */
   timeoutMs?: number;

@@ -9,11 +9,13 @@ export interface SendRequest {
   message: OutboundMessage;
 }
 
+/** What a gateway answered to a send: the id of the message it accepted. */
 export interface SendResult {
   /** The id WhatsApp assigned (`wamid…`); statuses for it arrive by webhook. */
   messageId: string;
 }
 
+/** Which inbound message to mark read, and on which business number. */
 export interface MarkReadRequest {
   businessNumberId: string;
   /** The inbound message id to mark read. */
@@ -44,7 +46,9 @@ export interface MediaFile {
  */
 export interface Provider {
   readonly name: string;
+  /** Sends one message; rejects with a `ProviderError` carrying the gateway's code and title. */
   send(request: SendRequest): Promise<SendResult>;
+  /** Marks an inbound message read (the blue ticks). */
   markRead(request: MarkReadRequest): Promise<void>;
   /** Looks up an inbound media id (`user.media` events carry it). */
   getMedia?(mediaId: string, businessNumberId?: string): Promise<MediaInfo>;
@@ -78,12 +82,15 @@ export class ProviderError extends Error {
   ) {
     super(message);
   }
+  /** The error code: WhatsApp's, else the HTTP status (0 for a network failure). */
   get code(): number {
     return this.details.code;
   }
+  /** The error's short description. */
   get title(): string {
     return this.details.title;
   }
+  /** Whether sending again may succeed (throttling, 5xx, network); permanent errors are not retried. */
   get retryable(): boolean {
     return this.details.retryable;
   }

@@ -20,20 +20,24 @@ export class HealthMonitor {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** Records that `source` failed with `error` (the first failure of a run keeps its time). */
   failed(source: string, error: unknown): void {
     const reason = describe(error);
     const existing = this.problems.get(source);
     this.problems.set(source, { source, reason, since: existing?.since ?? this.now() });
   }
 
+  /** Records that `source` works again. */
   recovered(source: string): void {
     this.problems.delete(source);
   }
 
+  /** Whether nothing is failing. */
   get ok(): boolean {
     return this.problems.size === 0;
   }
 
+  /** What is failing now, with the reasons. */
   list(): HealthProblem[] {
     return [...this.problems.values()];
   }

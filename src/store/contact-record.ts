@@ -75,6 +75,7 @@ export interface ContactRecord {
   updatedAt: number;
 }
 
+/** The key of a contact in the store: business number id and WhatsApp id. */
 export function contactKey(businessNumberId: string, waId: string): string {
   return `${businessNumberId}:${waId}`;
 }

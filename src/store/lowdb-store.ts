@@ -11,6 +11,7 @@ import { KeyIndex } from './key-index.ts';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.ts';
 import { isPerRecordError } from './write-errors.ts';
 
+/** Options of `lowdbStore`, the default store: one JSON file per contact, with a write-ahead journal. */
 export interface LowdbStoreOptions {
   /** Folder for the data (created if missing). */
   dir: string;
@@ -36,6 +37,7 @@ export interface LowdbStoreOptions {
   cacheSize?: number;
   /** Changed contacts that trigger a journal checkpoint (their latest JSON is held until then; default 1,250). */
   journalMaxPending?: number;
+  /** Called when a damaged contact file or index line is found and moved aside (the contact starts over; indexes are rebuilt). */
   onCorrupt?: (file: string, quarantinedAs: string, error: unknown) => void;
   /** A journal checkpoint failed (the journal is kept, so nothing acknowledged is lost). */
   onJournalError?: (error: unknown) => void;

@@ -5,7 +5,10 @@ import type { SessionStore } from './session-store.ts';
  * Keeps records in memory, round-tripping them through JSON on every load and save so a test
  * behaves like real storage (no shared references, no non-JSON values slipping through).
  */
-export function memoryStore(): SessionStore & { dump(): Record<string, ContactRecord> } {
+export function memoryStore(): SessionStore & {
+  /** Every record, by key, as last saved (for assertions in tests). */
+  dump(): Record<string, ContactRecord>;
+} {
   const records = new Map<string, string>();
   return {
     async load(key) {

@@ -20,6 +20,7 @@ export interface SessionStore {
   pendingOutbox?(): Promise<string[]>;
     /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
+  /** Flushes what is pending and releases files; no call may follow. */
   close(): Promise<void>;
   /**
    * Optional: reports the store's own timings (journal fsyncs; round trips of a store kept on a

@@ -3,6 +3,7 @@ import { CLOUD_API_DEFAULT_URL } from '../providers/cloud-api.ts';
 import type { HttpClient, HttpResponse } from '../providers/http-client.ts';
 import { parseMessageTemplate, type MessageTemplate } from './message-template.ts';
 
+/** The Graph API request that lists a business account's message templates. */
 export interface TemplateListSource {
   /** The WhatsApp Business Account id (WHATSAPP_BUSINESS_ACCOUNT_ID), not a phone number id. */
   wabaId: string;

@@ -16,6 +16,7 @@ export interface MessageTemplate {
   components: TemplateDefinitionComponent[];
 }
 
+/** One button of an approved template, as the Graph API lists it. */
 export interface TemplateDefinitionButton {
   /** QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, FLOW, CATALOG, MPM, OTP, … */
   type: string;
@@ -27,6 +28,7 @@ export interface TemplateDefinitionButton {
   example?: unknown;
 }
 
+/** One component (header, body, footer, buttons) of an approved template, as the Graph API lists it. */
 export interface TemplateDefinitionComponent {
   /** HEADER, BODY, FOOTER, BUTTONS (Meta's casing). */
   type: string;

@@ -16,6 +16,7 @@ export class TemplateMismatchError extends ProviderError {
   }
 }
 
+/** Where the template check reads the business account's templates from, and how long it keeps them. */
 export interface TemplateCatalogOptions extends Partial<TemplateListSource> {
   /** Where the templates come from: the Graph API (wabaId + token), or your own function (tests, a cache of yours). */
   load?: () => Promise<MessageTemplate[]>;
@@ -107,6 +108,7 @@ export class TemplateCatalog {
     if (problems.length) throw new TemplateMismatchError(problems);
   }
 
+  /** Stops the refresh timer and releases the HTTP client (when the catalog made it). */
   async close(): Promise<void> {
     await this.ownHttp?.close();
   }

@@ -4,8 +4,10 @@
  */
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** A length of time: milliseconds, or text like `'10m'`, `'1h 30m'`, `'500ms'` (units ms, s, m, h, d). */
 export type Duration = number | string;
 
+/** Milliseconds of a `Duration`; throws a RangeError on text it cannot read, with examples of what it reads. */
 export function parseDuration(duration: Duration): number {
   if (typeof duration === 'number') {
     if (!Number.isFinite(duration) || duration < 0) throw new RangeError(`duration must be a non-negative number of ms, got ${duration}`);

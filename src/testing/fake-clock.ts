@@ -24,10 +24,12 @@ export class FakeClock implements Clock {
     this.current = typeof start === 'number' ? start : start.getTime();
   }
 
+  /** The fake time, in epoch milliseconds; it moves only with `advance`. */
   now(): number {
     return this.current;
   }
 
+  /** Schedules `fn` for when the fake time reaches now + `ms`. */
   setTimeout(fn: () => void, ms: number): unknown {
     const handle = ++this.seq;
     const at = this.current + Math.max(0, ms);
@@ -36,6 +38,7 @@ export class FakeClock implements Clock {
     return handle;
   }
 
+  /** Cancels a scheduled timeout. */
   clearTimeout(handle: unknown): void {
     this.pending.delete(handle as number);
   }

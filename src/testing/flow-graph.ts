@@ -47,6 +47,7 @@ export interface TransitionInfo {
   definition: AnyTransitionDefinition;
 }
 
+/** A flow's states and transitions, read from the machine definition (see `describeFlow`). */
 export interface FlowGraph {
   id: string;
   states: StateInfo[];

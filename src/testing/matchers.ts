@@ -1,10 +1,16 @@
+// Brings vitest's types into a program that imports nothing else from vitest (the compiled package),
+// so the augmentation below has a module to merge into; erased at runtime.
+import type {} from 'vitest';
 import type { ReplyExpectation } from './bot-message.ts';
 import { describeExpectation, matchesReply } from './bot-message.ts';
 import { ConversationAssertionError, indent } from './conversation-log.ts';
 import { TestContact } from './test-contact.ts';
 
-interface MatcherResult {
+/** What a matcher returns to vitest (or Jest): whether it passed, and the message if not. */
+export interface MatcherResult {
+  /** Whether the expectation held. */
   pass: boolean;
+  /** The failure message (or, negated, the message when it unexpectedly held). */
   message: () => string;
 }
 
@@ -50,10 +56,12 @@ export const chartbotMatchers = {
       message: () => `expected the bot ${pass ? 'never to send' : 'to send'} ${what}\n\nWhole conversation:\n${indent(contact.transcript || '(nothing yet)')}`,
     };
   },
+  /** The conversation is in this state (a dotted path for nested states, e.g. `ticket.form`). */
   toBeInState(received: unknown, path: string): MatcherResult {
     const contact = contactOf(received, 'toBeInState');
     return fromAssertion(() => contact.expectState(path), `expected the conversation not to be in state "${path}"`);
   },
+  /** The conversation's current state carries this tag. */
   toHaveTag(received: unknown, tag: string): MatcherResult {
     const contact = contactOf(received, 'toHaveTag');
     const pass = contact.hasTag(tag);
@@ -66,9 +74,13 @@ export const chartbotMatchers = {
 
 /** The matchers' types, for `expect(contact).toHaveReplied(...)`. */
 export interface ChartbotMatchers<R = unknown> {
+  /** The bot's replies to the last action are exactly these, in order. */
   toHaveReplied(...expected: ReplyExpectation[]): R;
+  /** Some message of the whole conversation matches. */
   toHaveSent(expected: ReplyExpectation): R;
+  /** The conversation is in this state. */
   toBeInState(path: string): R;
+  /** The conversation's current state carries this tag. */
   toHaveTag(tag: string): R;
 }
 

@@ -38,6 +38,7 @@ function headerMedia(header: Exclude<InteractiveHeader, { type: 'text' }>): Medi
   return header.type === 'image' ? header.image : header.type === 'video' ? header.video : header.document;
 }
 
+/** Options of `renderMessage`. */
 export interface RenderOptions {
   /** Number buttons and rows (`1) FAQ`) for the terminal simulator, starting at this number. */
   numberFrom?: number;
@@ -50,6 +51,8 @@ export interface RenderOptions {
  * ```
  * bot: Hi Anna! How can we help you today?
  *   [FAQ] [Open a ticket] [Talk to a person]
+ * bot: Which pizza?
+ *   list [Menu]: Margherita (tomato, mozzarella) | Diavola (spicy salami)
  * ```
  */
 export function renderMessage(message: OutboundMessage, options: RenderOptions = {}): string[] {
@@ -81,7 +84,8 @@ export function renderMessage(message: OutboundMessage, options: RenderOptions =
         case 'list':
           if (n === undefined) {
             const sections = i.action.sections.map(
-              (s) => (s.title && i.action.sections.length > 1 ? `${s.title}: ` : '') + s.rows.map((r) => r.title).join(' | '),
+              // A row's description is shown (and so asserted by transcripts) in parentheses, as chat shows it.
+              (s) => (s.title && i.action.sections.length > 1 ? `${s.title}: ` : '') + s.rows.map((r) => r.title + (r.description ? ` (${r.description})` : '')).join(' | '),
             );
             lines.push(`  list [${i.action.button}]: ${sections.join('; ')}`);
           } else {

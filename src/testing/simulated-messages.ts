@@ -12,6 +12,7 @@ export interface OrderLine {
   currency: string;
 }
 
+/** A location the simulated user shares (`contact.shareLocation`). */
 export interface LocationShare {
   latitude: number;
   longitude: number;
@@ -19,6 +20,7 @@ export interface LocationShare {
   address?: string;
 }
 
+/** Media the simulated user sends (`contact.sendMedia`). */
 export interface MediaShare {
   /** Media id WhatsApp assigned (default: a made-up one). */
   id?: string;
@@ -29,8 +31,10 @@ export interface MediaShare {
   voice?: boolean;
 }
 
+/** The media kinds a simulated user can send. */
 export type MediaKindSent = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
+/** A contact card the simulated user shares (`contact.shareContacts`). */
 export interface ContactCard {
   name: string;
   phone?: string;

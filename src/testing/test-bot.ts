@@ -16,6 +16,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import { CoverageRecorder, type CoverageReport } from './coverage.ts';
 import { formatDuration, parseDuration, type Duration } from './duration.ts';
 import { FakeClock } from './fake-clock.ts';
+import { FlowFailures, type FlowErrorMode } from './flow-failures.ts';
 import { recordingProvider, type RecordingProvider } from './recording-provider.ts';
 import { statusEnvelope, webhookEnvelope } from './simulated-messages.ts';
 import { TestContact, type ContactDriver } from './test-contact.ts';
@@ -49,6 +50,17 @@ export interface TestBotOptions {
   /** Add this bot's coverage to a shared recorder (e.g. one per test file or suite). */
   coverage?: CoverageRecorder;
   logger?: Logger;
+  /**
+   * When the flow fails on an action's event (throws, a reply builder refuses its input, loops past
+   * the microstep budget, a service times out): `'reject'` (default) rejects the action with a
+   * `FlowStepError` naming flow, state, event and cause; `'park'` resolves as production does (the
+   * message is parked, the contact keeps its last good state), to test that behaviour.
+   */
+  flowErrors?: FlowErrorMode;
+  /** Most transitions one event may cause (as `CHARTBOT_MICROSTEP_BUDGET`, default 1,000). */
+  microstepBudget?: number;
+  /** How long a step waits for the flow's promise services, in real milliseconds (as `CHARTBOT_SERVICE_TIMEOUT_MS`, default 10 s). */
+  serviceTimeoutMs?: number;
 }
 
 /** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
@@ -91,18 +103,21 @@ export class TestBot {
   /** Distinguishes this bot's message ids from earlier runs on the same store (which de-duplicates by id). */
   private readonly runId = randomUUID().slice(0, 8);
   private readonly driver: ContactDriver;
+  private readonly failures: FlowFailures;
 
-  private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string) {
+  private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string, flowErrors: FlowErrorMode) {
     this.runtime = runtime;
     this.clock = clock;
     this.provider = provider;
     this.coverageRecorder = coverage;
     this.businessNumberId = businessNumberId;
+    this.failures = new FlowFailures(flowErrors);
     // What the provider received (Flow invitations carry their signed token there, stamped at send time).
     runtime.onReply((sent) => {
       const delivered = sent.messageId === undefined ? undefined : provider.sends.find((s) => s.messageId === sent.messageId);
       this.contacts.get(sent.key)?.recordReply(delivered ? { ...sent, message: delivered.message } : sent);
     });
+    runtime.on('step', (report) => this.failures.record(report));
     this.driver = {
       sendMessage: (contact, body) => this.sendMessage(contact, body),
       sendStatus: async (contact, messageId, status, error) => {
@@ -131,9 +146,11 @@ export class TestBot {
       machineFor: (number) => this.runtime.registry.forNumber(number).machine,
       lastSnapshot: (contact) => this.snapshots.get(contactKey(contact.businessNumberId, contact.waId)),
       readIds: () => this.provider.reads.map((r) => r.messageId),
+      watch: (contact, action, work) => this.failures.watch(action, work, () => contact.transcript, contactKey(contact.businessNumberId, contact.waId)),
     };
   }
 
+  /** Starts a test bot (what `createTestBot` does): loads the flows, then runs them through the production runtime with a recording provider and a fake clock. */
   static async create(options: TestBotOptions): Promise<TestBot> {
     const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
     if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
@@ -155,8 +172,10 @@ export class TestBot {
       // Flow invitations with endpoint: true get signed tokens as in production (a key of this bot's own).
       delivery: { ...TEST_DELIVERY, flowTokens: new FlowTokenIssuer(randomBytes(32), () => clock.now()), ...options.delivery },
       inspect: (event) => bot?.observe(event),
+      ...(options.microstepBudget === undefined ? {} : { microstepBudget: options.microstepBudget }),
+      ...(options.serviceTimeoutMs === undefined ? {} : { serviceTimeoutMs: options.serviceTimeoutMs }),
     });
-    bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? servedNumber(registry, flows));
+    bot = new TestBot(runtime, clock, provider, coverage, options.businessNumberId ?? servedNumber(registry, flows), options.flowErrors ?? 'reject');
     await runtime.start();
     return bot;
   }
@@ -184,13 +203,21 @@ export class TestBot {
 
   /**
    * Moves the fake clock forward, firing due `after` timers in time order (as the runtime's real
-   * scheduler would), and waits until every reply they cause is sent.
+   * scheduler would), and waits until every reply they cause is sent. Rejects with a FlowStepError
+   * when a flow failed on one of those timers (unless `flowErrors: 'park'`).
    */
   async advance(duration: Duration): Promise<void> {
     const label = `wait: ${typeof duration === 'string' ? duration : formatDuration(parseDuration(duration))}`;
     for (const contact of this.contacts.values()) contact.recordWait(label);
-    await this.clock.advance(duration, () => this.runtime.idle());
-    await this.settle();
+    const transcripts = () => [...this.contacts.values()].map((c) => c.transcript).join('\n\n');
+    await this.failures.watch(
+      label,
+      async () => {
+        await this.clock.advance(duration, () => this.runtime.idle());
+        await this.settle();
+      },
+      transcripts,
+    );
   }
 
   /** States and transitions the conversations so far exercised, per flow. */

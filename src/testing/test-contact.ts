@@ -45,6 +45,11 @@ export interface ContactDriver {
   lastSnapshot(contact: TestContact): { value: StateValue; context: unknown; status: string; tags: Set<string> } | undefined;
   /** Message ids the runtime marked read. */
   readIds(): readonly string[];
+  /**
+   * Runs one action of the contact; rejects with a FlowStepError when the flow failed on it (unless
+   * the bot was created with `flowErrors: 'park'`).
+   */
+  watch<T>(contact: TestContact, action: string, work: () => Promise<T>): Promise<T>;
 }
 
 interface StateView {
@@ -58,8 +63,10 @@ const DEFAULT_CATALOG = 'catalog.test';
 
 /**
  * One simulated WhatsApp user talking to the bot under test. Every action goes through the
- * production runtime and resolves when the bot has finished answering; observations (`replies`,
- * `state`, `context`, …) read what the runtime sent and persisted.
+ * production runtime and returns a promise: it resolves when the bot has finished answering, and
+ * rejects when the action cannot be done (a tap on a button the bot did not offer) or the flow
+ * failed on it (`FlowStepError`). Observations (`replies`, `state`, `context`, …) read what the
+ * runtime sent and persisted.
  */
 export class TestContact {
   private readonly log: LogEntry[] = [];
@@ -70,7 +77,9 @@ export class TestContact {
   private view: StateView | undefined;
   private screenLine: string | undefined;
   private stored: ContactRecord | undefined;
+  private missingState: string | undefined;
 
+  /** @internal Made by `bot.contact(...)`. */
   constructor(
     private readonly driver: ContactDriver,
     readonly waId: string,
@@ -81,24 +90,24 @@ export class TestContact {
   // ---- what the user does -------------------------------------------------------------------
 
   /** The user writes a text message. */
-  send(text: string): Promise<void> {
+  async send(text: string): Promise<void> {
     return this.act(`user: ${text}`, textBody(text));
   }
 
   /** The user taps a reply button of the bot's last interactive message, by id or title. */
-  tap(button: string): Promise<void> {
+  async tap(button: string): Promise<void> {
     const choice = this.choose('buttons', button, 'tap');
     return this.act(`user taps: ${choice.title}`, buttonBody(choice.id, choice.title));
   }
 
   /** The user picks a row of the bot's last list message, by id or title. */
-  pick(row: string): Promise<void> {
+  async pick(row: string): Promise<void> {
     const choice = this.choose('list', row, 'pick');
     return this.act(`user picks: ${choice.title}`, listBody(choice.id, choice.title, choice.description));
   }
 
   /** The user completes the WhatsApp Flow (form) the bot's last interactive message opened. */
-  submitFlow(response: Record<string, unknown>): Promise<void> {
+  async submitFlow(response: Record<string, unknown>): Promise<void> {
     const offer = this.offer();
     if (offer?.kind !== 'form') this.fail(`cannot submit a form: ${describeOffer(offer)}`);
     const message = offer.message.message;
@@ -107,32 +116,32 @@ export class TestContact {
   }
 
   /** The user sends a cart from the catalog. */
-  order(lines: OrderLine[], options: { catalogId?: string; text?: string } = {}): Promise<void> {
+  async order(lines: OrderLine[], options: { catalogId?: string; text?: string } = {}): Promise<void> {
     const line = lines.map((l) => `${l.quantity} x ${l.product} @ ${l.price} ${l.currency}`).join(', ');
     return this.act(`user orders: ${line}`, orderBody(options.catalogId ?? DEFAULT_CATALOG, lines, options.text));
   }
 
   /** The user shares a location pin. */
-  shareLocation(location: LocationShare): Promise<void> {
+  async shareLocation(location: LocationShare): Promise<void> {
     const place = [location.name, location.address].filter(Boolean).join(' / ');
     return this.act(`user shares location: ${location.latitude}, ${location.longitude}${place ? ` ${place}` : ''}`, locationBody(location));
   }
 
   /** The user sends an image, video, voice note or audio, document or sticker. */
-  sendMedia(kind: MediaKindSent, media: MediaShare = {}): Promise<void> {
+  async sendMedia(kind: MediaKindSent, media: MediaShare = {}): Promise<void> {
     const detail = media.filename ?? media.caption ?? '';
     const what = kind === 'audio' && media.voice ? 'voice' : kind;
     return this.act(`user sends ${what}:${detail ? ` ${detail}` : ''}`, mediaBody(kind, media));
   }
 
   /** The user shares one or more contact cards. */
-  shareContacts(cards: ContactCard[]): Promise<void> {
+  async shareContacts(cards: ContactCard[]): Promise<void> {
     const line = cards.map((c) => [c.name, c.phone].filter(Boolean).join(' ')).join('; ');
     return this.act(`user sends contact: ${line}`, contactsBody(cards));
   }
 
   /** The user reacts to a bot message (default: the last one) with an emoji; `''` removes the reaction. */
-  react(emoji: string, to: BotMessage | string | undefined = this.lastMessage): Promise<void> {
+  async react(emoji: string, to: BotMessage | string | undefined = this.lastMessage): Promise<void> {
     const messageId = typeof to === 'string' ? to : to?.messageId;
     if (messageId === undefined) this.fail('cannot react: the bot has sent no message to react to');
     return this.act(`user reacts: ${emoji}`, reactionBody(messageId, emoji));
@@ -144,7 +153,8 @@ export class TestContact {
     const line = `status: ${status}${error ? ` (#${error.code} ${error.title})` : ''}`;
     this.startTurn(line);
     this.log.push({ kind: 'status', line });
-    await this.driver.sendStatus(this, to.messageId, status, error);
+    const messageId = to.messageId;
+    await this.driver.watch(this, line, () => this.driver.sendStatus(this, messageId, status, error));
   }
 
   /** Your own system tells the contact's machine something (proactive, e.g. `{ type: 'api.orderShipped' }`). */
@@ -152,7 +162,7 @@ export class TestContact {
     const line = `event: ${event.type}`;
     this.startTurn(line);
     this.log.push({ kind: 'event', line });
-    await this.driver.notify(this, event);
+    await this.driver.watch(this, line, () => this.driver.notify(this, event));
   }
 
   /**
@@ -217,6 +227,7 @@ export class TestContact {
     return this.sent.slice(this.turnStart);
   }
 
+  /** The bot's most recent message to this user, if any. */
   get lastMessage(): BotMessage | undefined {
     return this.sent.at(-1);
   }
@@ -247,11 +258,20 @@ export class TestContact {
     return this.stored;
   }
 
+  /**
+   * The saved state, when it no longer exists in the flow (the flow changed since the conversation
+   * was saved). As in production, the contact's next event starts the conversation over.
+   */
+  get savedStateMissing(): string | undefined {
+    return this.missingState;
+  }
+
   /** Current state as a path (`menu`, `ticket.form`); undefined before the first message. */
   get state(): string | undefined {
     return this.view ? stateLabel(this.view.value) : undefined;
   }
 
+  /** The machine's state value as xstate gives it (an object for nested and parallel states). */
   get stateValue(): StateValue | undefined {
     return this.view?.value;
   }
@@ -261,10 +281,12 @@ export class TestContact {
     return this.view ? activePaths(this.view.value).includes(path) : false;
   }
 
+  /** The tags of the current state. */
   get tags(): string[] {
     return this.view?.tags ?? [];
   }
 
+  /** Whether the conversation's current state carries this tag (`tags: ['handover']` in the flow). */
   hasTag(tag: string): boolean {
     return this.tags.includes(tag);
   }
@@ -328,11 +350,18 @@ export class TestContact {
   /** @internal Re-reads the persisted record and the machine state. */
   async refresh(): Promise<void> {
     this.stored = await this.driver.load(this);
+    this.missingState = undefined;
     const snapshot = this.stored?.snapshot as { value?: StateValue; context?: unknown } | undefined;
     if (snapshot?.value !== undefined) {
       const machine = this.driver.machineFor(this.businessNumberId);
-      const resolved = machine.resolveState({ value: snapshot.value, context: snapshot.context as never });
-      this.view = { value: resolved.value, context: resolved.context, tags: [...resolved.tags].sort(), done: false };
+      try {
+        const resolved = machine.resolveState({ value: snapshot.value, context: snapshot.context as never });
+        this.view = { value: resolved.value, context: resolved.context, tags: [...resolved.tags].sort(), done: false };
+      } catch {
+        // Saved by an earlier version of the flow; the runtime restarts it at the next event.
+        this.missingState = stateLabel(snapshot.value);
+        this.view = undefined;
+      }
       return;
     }
     const last = this.driver.lastSnapshot(this);
@@ -347,7 +376,9 @@ export class TestContact {
   private async act(line: string, body: MessageBody): Promise<void> {
     this.startTurn(line);
     this.log.push({ kind: 'user', line });
-    this.inbound.push(await this.driver.sendMessage(this, body));
+    await this.driver.watch(this, line, async () => {
+      this.inbound.push(await this.driver.sendMessage(this, body));
+    });
   }
 
   private choose(kind: 'buttons' | 'list', wanted: string, verb: string): Choice {

@@ -32,17 +32,20 @@ export interface Transcript {
   expected: string[];
 }
 
+/** One line of a transcript that does something: a user action, a wait, or a state check. */
 export type TranscriptStep =
   | { kind: 'user'; line: string; lineNumber: number; verb: ActionVerb; argument: string }
   | { kind: 'wait'; line: string; lineNumber: number; ms: number }
   | { kind: 'state'; line: string; lineNumber: number; path: string };
 
+/** A transcript line that cannot be read; the message names the file, the line and what is expected. */
 export class TranscriptSyntaxError extends Error {
   override readonly name = 'TranscriptSyntaxError';
 }
 
 const HEADER_KEYS = new Set(['flow', 'name', 'phone']);
 
+/** Reads a transcript's text: its header (flow, name, phone), the steps to replay and the bot lines expected. Throws `TranscriptSyntaxError`. */
 export function parseTranscript(text: string, source = 'transcript'): Transcript {
   const transcript: Transcript = { steps: [], expected: [] };
   let started = false;

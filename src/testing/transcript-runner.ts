@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { diffArrays } from 'diff';
 import type { CoverageRecorder } from './coverage.ts';
-import { ConversationAssertionError } from './conversation-log.ts';
 import { createTestBot, type FlowSource } from './test-bot.ts';
 import { parseTranscript } from './transcript-format.ts';
 import { performAction } from './user-actions.ts';
 
+/** Options of `runTranscript` and `expectTranscript`. */
 export interface TranscriptOptions {
   /** The flow to talk to (default: the transcript's `flow:` line, relative to the transcript file). */
   flow?: FlowSource;
@@ -14,6 +14,7 @@ export interface TranscriptOptions {
   coverage?: CoverageRecorder;
 }
 
+/** The outcome of replaying a transcript: passed or not, and the conversation side by side. */
 export interface TranscriptResult {
   file: string;
   passed: boolean;
@@ -40,7 +41,7 @@ const DEFAULT_PHONE = '4915550000';
 export async function runTranscript(file: string, options: TranscriptOptions = {}): Promise<TranscriptResult> {
   const transcript = parseTranscript(await readFile(file, 'utf8'), file);
   const flow = options.flow ?? (transcript.flow ? resolve(dirname(file), transcript.flow) : undefined);
-  if (flow === undefined) throw new Error(`${file}: no flow: add a "flow: <path>" line at the top or pass { flow }`);
+  if (flow === undefined) throw new TranscriptFlowMissingError(file);
   const bot = await createTestBot({ flow, ...(options.coverage ? { coverage: options.coverage } : {}) });
   const contact = bot.contact(transcript.phone ?? DEFAULT_PHONE, transcript.name === undefined ? {} : { name: transcript.name });
   const actual: string[] = [];
@@ -55,8 +56,9 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
         if (step.kind === 'wait') await bot.advance(step.ms);
         else await performAction(contact, step.verb, step.argument);
       } catch (error) {
-        // A tap on something the bot did not offer ends the run: show why, at the place it happened.
-        const reason = error instanceof ConversationAssertionError ? error.message.split('\n\nWhole conversation')[0] : String((error as Error).message ?? error);
+        // A tap on something the bot did not offer, or a flow that failed (FlowStepError), ends the
+        // run: show why, at the place it happened. The transcript then fails with that line.
+        const reason = String((error as Error).message ?? error).split('\n\nWhole conversation')[0];
         actual.push(...(reason ?? '').split('\n').map((l) => `! ${l}`));
         break;
       }
@@ -71,6 +73,15 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
   return { file, passed, expected: transcript.expected, actual, diff: passed ? '' : conversationDiff(transcript.expected, actual) };
 }
 
+/** A transcript names no flow and none was given; `chartbot test` says `--flow` instead of `{ flow }`. */
+export class TranscriptFlowMissingError extends Error {
+  override readonly name = 'TranscriptFlowMissingError';
+  constructor(readonly file: string) {
+    super(`${file}: no flow: add a "flow: <path>" line at the top or pass { flow }`);
+  }
+}
+
+/** Thrown by `expectTranscript` when the conversation went differently; its message holds the diff. */
 export class TranscriptMismatchError extends Error {
   override readonly name = 'TranscriptMismatchError';
   constructor(readonly result: TranscriptResult) {

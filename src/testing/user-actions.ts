@@ -86,8 +86,8 @@ function parseResponse(argument: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Performs one action as `contact`; throws with a readable message when the argument cannot be read. */
-export function performAction(contact: TestContact, verb: ActionVerb, argument: string): Promise<void> {
+/** Performs one action as `contact`; rejects with a readable message when the argument cannot be read. */
+export async function performAction(contact: TestContact, verb: ActionVerb, argument: string): Promise<void> {
   const arg = argument.trim();
   switch (verb) {
     case 'text':

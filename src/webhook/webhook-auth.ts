@@ -14,6 +14,7 @@ export interface WebhookSecrets {
   header?: { name: string; secret: string } | undefined;
 }
 
+/** Whether a webhook POST is admitted, and by which secret; or why not. */
 export type WebhookAuthResult = { ok: true; via: 'none' | 'x-hub-signature-256' | 'x-360dialog-signature' | 'header' } | { ok: false; reason: string };
 
 /** Whether any webhook secret is configured. */

@@ -6,10 +6,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `chartbot <args>` as a user would (bin/chartbot.js), with `input` piped to stdin; bounded by `timeoutMs`. */
-export function runCli(args: string[], input = '', timeoutMs = 15_000, env: Record<string, string> = {}): Promise<CliRun> {
+/** Runs `chartbot <args>` as a user would (bin/chartbot.js of `cwd`), with `input` piped to stdin; bounded by `timeoutMs`. */
+export function runCli(args: string[], input = '', timeoutMs = 15_000, env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/chartbot.js', ...args], {
+      ...(cwd ? { cwd } : {}),
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -27,6 +27,15 @@ describe('chartbot test', () => {
     expect(run.stdout).toContain('0 passed, 1 failed');
   });
 
+  it('a transcript without a flow line: the message names the --flow option', async () => {
+    const file = join(temp.path(), 'noflow.transcript');
+    await writeFile(file, 'user: hi\n');
+    const run = await runCli(['test', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('no flow: add a "flow: <path to the flow file>" line at the top of the transcript, or run it with --flow <file>\n');
+    expect(run.stdout).not.toContain('{ flow }');
+  });
+
   it('exits 2 when there is nothing to run', async () => {
     await mkdir(join(temp.path(), 'empty'));
     const empty = await runCli(['test', join(temp.path(), 'empty')]);

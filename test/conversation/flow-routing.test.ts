@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +18,33 @@ describe('flow routing', () => {
     expect(registry.forNumber('PN2').name).toBe('support');
   });
 
-  it('says what to do when several flows could serve every number', () => {
-    expect(() => createFlowRegistry([flow('a'), flow('b')])).toThrow(
-      /several flows could serve every number \(a, b\): mark one with defineFlow\(\{ default: true \}\)/,
+  it('says what to do when several flows could serve every number, with the line to write in each file', () => {
+    const pizza = toFlow(defineFlow({ machine, name: 'pizza' }), join(process.cwd(), 'flows', 'pizza.ts'));
+    const support = toFlow(defineFlow({ machine, name: 'support' }), join(process.cwd(), 'flows', 'support.ts'));
+    let message = '';
+    try {
+      createFlowRegistry([pizza, support]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FlowConfigError);
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'several flows could serve every number: pizza (flows/pizza.ts), support (flows/support.ts).',
+      'Say which one answers the numbers no flow claims, in one of these ways:',
+      '  1. mark it the default, e.g. in flows/pizza.ts:',
+      "       export default defineFlow({ name: 'pizza', machine, default: true });",
+      '  2. or give the other flows the numbers (phone_number_id) they serve, e.g. in flows/support.ts:',
+      "       export default defineFlow({ name: 'support', machine, numbers: ['<phone_number_id>'] });",
+      '  3. or name it when starting: CHARTBOT_FLOW=pizza npm start',
+    ]);
+    // Each of the three ways, done as the message says, works.
+    const marked = toFlow(defineFlow({ machine, name: 'pizza', default: true }), 'pizza.ts');
+    expect(createFlowRegistry([marked, support]).forNumber('any').name).toBe('pizza');
+    const numbered = toFlow(defineFlow({ machine, name: 'support', numbers: ['PN9'] }), 'support.ts');
+    expect(createFlowRegistry([pizza, numbered]).forNumber('any').name).toBe('pizza');
+    expect(createFlowRegistry([pizza, support], { defaultFlow: 'pizza' }).forNumber('any').name).toBe('pizza');
+    expect(() => createFlowRegistry([flow('a', { default: true }), flow('b', { default: true })])).toThrow(
+      /several flows are marked default: a \(a\.ts\), b \(b\.ts\)\. Keep `default: true` in one of them/,
     );
     expect(createFlowRegistry([flow('a'), flow('b', { default: true })]).forNumber('x').name).toBe('b');
     expect(createFlowRegistry([flow('a'), flow('b')], { defaultFlow: 'a' }).forNumber('x').name).toBe('a');
@@ -37,13 +61,39 @@ describe('flow routing', () => {
     const dir = await mkdtemp(join(tmpdir(), 'chartbot-flows-'));
     try {
       await writeFile(join(dir, 'bad.ts'), 'export default 42;\n');
-      await expect(loadFlows(dir)).rejects.toThrow(/the default export must be an xstate machine/);
+      await expect(loadFlows(dir)).rejects.toThrow(/bad\.ts is not a flow: its default export is a number\. A flow file default-exports an xstate machine/);
       await rm(join(dir, 'bad.ts'));
       await writeFile(join(dir, 'good.ts'), "import { createMachine } from 'xstate';\nexport default createMachine({ id: 'x' });\n");
       await writeFile(join(dir, '_helper.ts'), 'export const x = 1;\n');
       const flows = await loadFlows(dir);
       expect(flows.map((f) => f.name)).toEqual(['good']);
       await expect(loadFlows(join(dir, 'missing'))).rejects.toThrow(/cannot be read \(set FLOWS_DIR\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a helper module in the flows folder is refused with the rule that says where helpers go; in flows/lib/ or named _… it is not a flow', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chartbot-flows-'));
+    try {
+      await mkdir(join(dir, 'lib'));
+      await writeFile(join(dir, 'lib', 'prices.ts'), 'export const prices = { large: 12 };\n');
+      await writeFile(join(dir, 'lib', 'menu.ts'), 'export default { not: "a flow" };\n');
+      await writeFile(
+        join(dir, 'pizza.ts'),
+        "import { createMachine } from 'xstate';\nimport { prices } from './lib/prices.ts';\nexport default createMachine({ id: 'pizza', context: { price: prices.large } });\n",
+      );
+      // A helper module written directly in the folder, as a newcomer would.
+      await writeFile(join(dir, 'prices.ts'), 'export const prices = { large: 12 };\n');
+      await expect(loadFlows(dir)).rejects.toThrow(
+        'prices.ts is not a flow: it has no default export. A flow file default-exports an xstate machine or defineFlow({ machine }); ' +
+          'every .ts/.js file directly in the flows folder is loaded as a flow; put helper modules in a subfolder (e.g. flows/lib/prices.ts) or start their name with _ (flows/_prices.ts)',
+      );
+      // Following the rule: helpers in lib/ (a subfolder is never read as flows) or named _….
+      await rename(join(dir, 'prices.ts'), join(dir, '_prices.ts'));
+      const flows = await loadFlows(dir);
+      expect(flows.map((f) => f.name)).toEqual(['pizza']);
+      expect(flows[0]?.machine.config.context).toEqual({ price: 12 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

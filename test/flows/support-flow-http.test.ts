@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadFlows } from '../../src/conversation/load-flows.ts';
+import { loadFlowFile } from '../../src/conversation/load-flows.ts';
+import { SUPPORT_FLOW_FILE } from '../helpers/example-flow.ts';
 import { inbound } from '../fixtures/inbound-messages.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { BUSINESS, buttonReply, envelope, flowReply, listReply, message, postWebhook, textMessage } from '../helpers/webhooks.ts';
@@ -7,7 +8,7 @@ import { BUSINESS, buttonReply, envelope, flowReply, listReply, message, postWeb
 const USER = '4917612345678';
 let t: BotUnderTest;
 beforeEach(async () => {
-  t = await startBotUnderTest({ flows: await loadFlows('flows') });
+  t = await startBotUnderTest({ flows: [await loadFlowFile(SUPPORT_FLOW_FILE)] });
 });
 afterEach(async () => {
   await t.cleanup();

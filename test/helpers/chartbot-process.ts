@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SUPPORT_FLOW_DIR } from './example-flow.ts';
 
 /** The repository root, so the process can be started from any working directory. */
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,10 +27,16 @@ export interface ChartbotProcess {
   kill(): Promise<void>;
 }
 
-export function startChartbot(env: Record<string, string>): ChartbotProcess {
-  const child = spawn(process.execPath, ['bin/chartbot.js', 'start'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+/**
+ * Starts `chartbot start` in `cwd`. In the repository (no `cwd`) its flows are the example support
+ * flow alone unless `env` sets FLOWS_DIR: the repository's `flows/` is the user's, not the tests'.
+ * Elsewhere (a copy of a project) it runs with that project's own defaults. `args` go after `start`.
+ */
+export function startChartbot(env: Record<string, string>, options: { cwd?: string; args?: string[] } = {}): ChartbotProcess {
+  const flows = options.cwd === undefined ? { FLOWS_DIR: SUPPORT_FLOW_DIR } : {};
+  const child = spawn(process.execPath, ['bin/chartbot.js', 'start', ...(options.args ?? [])], {
+    cwd: options.cwd ?? root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...flows, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

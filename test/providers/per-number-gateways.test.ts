@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { consoleProvider } from '../../src/providers/console.ts';
+import { buttons } from '../../src/messages/builders.ts';
 import { createProvider, createProviderSelection, type ProviderSelection } from '../../src/providers/create-provider.ts';
 import { createBot, type Bot } from '../../src/server/create-bot.ts';
 import { startMockProvider, type MockAnswer, type MockProvider, type RecordedRequest } from '../helpers/mock-provider.ts';
@@ -115,13 +116,18 @@ describe('createProvider', () => {
     await provider.close?.();
   });
 
-  it('the console provider prints what would be sent and makes up ids', async () => {
+  it('the console provider prints what would be sent as a person reads it, and makes up ids', async () => {
     const lines: string[] = [];
     const provider = consoleProvider((line) => lines.push(line));
     const { messageId } = await provider.send({ businessNumberId: 'N1', to: '42', message: { type: 'text', text: { body: 'hi' } } });
+    const menu = buttons('Coffee or tea?', [
+      { id: 'coffee', title: 'Coffee' },
+      { id: 'tea', title: 'Tea' },
+    ]);
+    await provider.send({ businessNumberId: 'N1', to: '42', message: menu });
     await provider.markRead({ businessNumberId: 'N1', messageId: 'wamid.in' });
     expect(messageId).toMatch(/^console\./);
-    expect(lines).toEqual(['→ 42 (from N1): {"type":"text","text":{"body":"hi"}}', '✓ read wamid.in']);
+    expect(lines).toEqual(['→ 42 (from N1): hi', '→ 42 (from N1): Coffee or tea?\n    [Coffee] [Tea]', '✓ read wamid.in']);
   });
 });
 

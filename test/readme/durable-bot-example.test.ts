@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { durableBot } from './durable-bot-example.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { startMockProvider } from '../helpers/mock-provider.ts';
 import { envelope, postSimultaneously, textMessage } from '../helpers/webhooks.ts';
 
@@ -10,7 +11,7 @@ describe('docs/reliability.md: inbox journal example', () => {
   it('acknowledges concurrent batches once they are fsync\'d and processes them from the journal', async () => {
     const mock = await startMockProvider();
     const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-readme-durable-'));
-    const { bot, url } = await durableBot(`${mock.url}/v23.0`, dataDir);
+    const { bot, url } = await durableBot(`${mock.url}/v23.0`, dataDir, SUPPORT_FLOW_DIR);
     try {
       const contacts = Array.from({ length: 20 }, (_, i) => String(4400 + i));
       const statuses = await postSimultaneously(url, contacts.map((waId) => envelope({ messages: [textMessage(waId, 'hi')] })));

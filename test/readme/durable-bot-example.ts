@@ -1,9 +1,9 @@
 import { cloudApiProvider, createBot, loadFlows } from 'chartbot';
 
 /** A bot whose webhook answers 200 only once each batch is fsync'd in `<dataDir>/inbox`. */
-export async function durableBot(apiUrl: string, dataDir: string) {
+export async function durableBot(apiUrl: string, dataDir: string, flowsDir = './flows') {
   const bot = await createBot({
-    flows: await loadFlows('./flows'),
+    flows: await loadFlows(flowsDir),
     provider: cloudApiProvider({ token: process.env.WHATSAPP_TOKEN ?? 'token', baseUrl: apiUrl }),
     dataDir,
     // On by default with the lowdb store. `{ commitDelayMs: 2 }` waits 2 ms to gather more batches

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyRecord } from '../../src/store/contact-record.ts';
 import { openStore } from './durable-store-example.ts';
 import { threadedBot } from './threaded-http-example.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { startMockProvider } from '../helpers/mock-provider.ts';
 import { envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 
@@ -27,7 +28,7 @@ describe('docs/performance.md: store options and threaded gateway calls', () => 
   it('the threaded-HTTP example answers through the worker thread and closes cleanly', async () => {
     dir = await mkdtemp(join(tmpdir(), 'chartbot-readme-threaded-'));
     const mock = await startMockProvider();
-    const { bot, url, close } = await threadedBot(`${mock.url}/v23.0`, dir);
+    const { bot, url, close } = await threadedBot(`${mock.url}/v23.0`, dir, SUPPORT_FLOW_DIR);
     try {
       await postWebhook(url, envelope({ messages: [textMessage('4916', 'hi')] }));
       await bot.runtime.idle();

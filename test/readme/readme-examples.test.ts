@@ -3,6 +3,7 @@ import { docPages, exampleBlocks } from './doc-pages.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import greeter from './greeter-flow.ts';
 import { main } from './embed-example.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { toFlow } from '../../src/conversation/load-flows.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { startMockProvider } from '../helpers/mock-provider.ts';
@@ -52,7 +53,7 @@ describe('README and docs examples', () => {
   it('the embedding example runs a bot', async () => {
     const mock = await startMockProvider();
     const dataDir = await mkdtemp(join(tmpdir(), 'chartbot-readme-'));
-    const { bot, url } = await main(`${mock.url}/v23.0`, dataDir);
+    const { bot, url } = await main(`${mock.url}/v23.0`, dataDir, SUPPORT_FLOW_DIR);
     try {
       expect((await fetch(`${url}/health`)).status).toBe(200);
       await postWebhook(url, envelope({ messages: [textMessage('43', 'hi')] }));
@@ -88,5 +89,13 @@ describe('README "try it with curl"', () => {
     const [read, answer] = t.mock.requests.map((r) => r.body as Record<string, unknown>);
     expect(read).toMatchObject({ status: 'read', message_id: 'wamid.try-1' });
     expect(answer).toMatchObject({ to: '4915550001', interactive: { body: { text: 'Hi Ann! How can we help you today?' } } });
+
+    // The second curl taps the FAQ button of that answer.
+    const [, tap] = /<!-- curl: try-button -->\n```sh\n([\s\S]*?)```/.exec(readme) ?? [];
+    const tapBody = /-d '([\s\S]*)'\n$/.exec(tap!)![1]!.replace(`'"$(date +%s)"'`, String(Math.floor(Date.now() / 1000)));
+    expect((await fetch(`${t.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tapBody })).status).toBe(200);
+    await t.mock.waitFor(4);
+    await t.bot.runtime.idle();
+    expect(t.mock.requests[3]?.body).toMatchObject({ to: '4915550001', interactive: { type: 'list', body: { text: 'Here are the questions we get most often.' } } });
   });
 });

@@ -19,9 +19,9 @@ describe('docs/testing.md', () => {
 
   it('shows what `chartbot test --coverage` and `chartbot graph` print', async () => {
     const outputs = blocks('output');
-    expect(outputs.map(([, command]) => command)).toEqual(['chartbot test test/transcripts --coverage', 'chartbot graph flows/support.ts']);
+    expect(outputs.map(([, command]) => command)).toEqual(['npx chartbot test test/transcripts --coverage', 'npx chartbot graph flows/support.ts']);
     for (const [, command, , body] of outputs) {
-      const run = await runCli(command!.split(' ').slice(1));
+      const run = await runCli(command!.split(' ').slice(2));
       expect(run.stdout, command).toBe(body);
     }
   });
@@ -31,7 +31,8 @@ describe('docs/testing.md', () => {
     const [, command, , body] = session ?? [];
     const input = body!.split('\n').filter((l) => l.startsWith('you> ')).map((l) => l.slice(5));
     expect(input.length).toBeGreaterThan(3);
-    const run = await runCli(command!.split(' ').slice(1), input.join('\n') + '\n');
+    expect(command).toMatch(/^npx chartbot chat /);
+    const run = await runCli(command!.split(' ').slice(2), input.join('\n') + '\n');
     expect(run.stdout).toBe(body);
   });
 });

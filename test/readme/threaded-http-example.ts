@@ -1,10 +1,10 @@
 import { cloudApiProvider, createBot, createThreadedHttpClient, loadFlows } from 'chartbot';
 
 /** An embedded bot whose gateway calls run on a worker thread, as `chartbot start` does. */
-export async function threadedBot(apiUrl: string, dataDir: string) {
+export async function threadedBot(apiUrl: string, dataDir: string, flowsDir = './flows') {
   const http = createThreadedHttpClient(); // undici on a worker thread, shared by every provider given it
   const bot = await createBot({
-    flows: await loadFlows('./flows'),
+    flows: await loadFlows(flowsDir),
     provider: cloudApiProvider({ token: process.env.WHATSAPP_TOKEN ?? 'token', baseUrl: apiUrl, http }),
     dataDir,
   });

@@ -78,8 +78,8 @@ describe('simulated user actions reach the flow as the production parser deliver
 describe('a real user can only tap what the bot offered', () => {
   it('tapping a button that was not offered fails and lists what was', async () => {
     await user.send('buttons');
-    expect(() => user.tap('Gamma')).toThrow(ConversationAssertionError);
-    expect(() => user.tap('Gamma')).toThrow(
+    await expect(user.tap('Gamma')).rejects.toThrow(ConversationAssertionError);
+    await expect(user.tap('Gamma')).rejects.toThrow(
       'cannot tap "Gamma": the bot\'s last interactive message offered the buttons: [Alpha] (id a), [Beta] (id b)',
     );
   });
@@ -87,14 +87,14 @@ describe('a real user can only tap what the bot offered', () => {
   it('buttons of an older message are gone once a list came after them', async () => {
     await user.send('buttons');
     await user.send('list');
-    expect(() => user.tap('Alpha')).toThrow(/cannot tap "Alpha": the bot's last interactive message offered the list rows: \[Row one\] \(id r1\), \[Row two\] \(id r2\)/);
-    expect(() => user.pick('Row three')).toThrow(/cannot pick "Row three"/);
+    await expect(user.tap('Alpha')).rejects.toThrow(/cannot tap "Alpha": the bot's last interactive message offered the list rows: \[Row one\] \(id r1\), \[Row two\] \(id r2\)/);
+    await expect(user.pick('Row three')).rejects.toThrow(/cannot pick "Row three"/);
   });
 
   it('before any interactive message there is nothing to tap, and a form needs an invitation', async () => {
-    expect(() => user.tap('Alpha')).toThrow('cannot tap "Alpha": the bot has not sent any interactive message');
+    await expect(user.tap('Alpha')).rejects.toThrow('cannot tap "Alpha": the bot has not sent any interactive message');
     await user.send('buttons');
-    expect(() => user.submitFlow({})).toThrow(/cannot submit a form: the bot's last interactive message offered the buttons/);
+    await expect(user.submitFlow({})).rejects.toThrow(/cannot submit a form: the bot's last interactive message offered the buttons/);
   });
 });
 

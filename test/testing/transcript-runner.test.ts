@@ -67,6 +67,22 @@ describe('transcript runner', () => {
   });
 });
 
+describe('list rows with descriptions', () => {
+  const menu = resolve('test/testing/fixtures/menu-flow.ts');
+  it('a transcript asserts each row\'s description, and a wrong one fails', async () => {
+    const good = join(temp.path(), 'menu.transcript');
+    await writeFile(good, `flow: ${menu}\n\nuser: hi\nbot: Which pizza?\n  list [Menu]: Margherita (tomato, mozzarella) | Diavola (spicy salami) | Bianca\nuser picks: Diavola\nbot: One Diavola.\n`);
+    expect((await runTranscript(good)).passed).toBe(true);
+    const wrong = join(temp.path(), 'menu-wrong.transcript');
+    await writeFile(wrong, `flow: ${menu}\n\nuser: hi\nbot: Which pizza?\n  list [Menu]: Margherita (tomato, basil) | Diavola (spicy salami) | Bianca\n`);
+    const result = await runTranscript(wrong);
+    expect(result.diff.split('\n').filter((l) => /^[-+]/.test(l))).toEqual([
+      '-   list [Menu]: Margherita (tomato, basil) | Diavola (spicy salami) | Bianca',
+      '+   list [Menu]: Margherita (tomato, mozzarella) | Diavola (spicy salami) | Bianca',
+    ]);
+  });
+});
+
 describe('transcript format', () => {
   it('reads header, actions, waits, states, and bot blocks with continuation lines', () => {
     const t = parseTranscript('# c\nflow: f.ts\nname: Eve\nphone: 49\n\nuser sends document: a.pdf\nwait: 1h30m\nbot: x\n  [A]\nstate: menu\n');
