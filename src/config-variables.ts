@@ -50,6 +50,10 @@ const VARIABLES: { [name in VariableName]: Omit<ConfigVariable, 'name'> } = {
   CHARTBOT_TEMPLATE_CHECK: { description: 'true checks every template send against the account\'s approved templates before sending', default: 'false' },
   WHATSAPP_FLOWS_PRIVATE_KEY: { description: 'PEM private key of the WhatsApp Flows data endpoint (POST /flows/endpoint); off without it' },
   WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: { description: 'passphrase of an encrypted WHATSAPP_FLOWS_PRIVATE_KEY' },
+  CHARTBOT_METRICS: { description: 'true serves Prometheus metrics at GET /metrics', default: 'false' },
+  CHARTBOT_METRICS_TOKEN: { description: 'bearer token GET /metrics then needs (open without it)' },
+  CHARTBOT_HISTORY_SIZE: { description: "steps kept in each contact's history (GET /api/sessions/{phone_number_id}/{wa_id}/history); 0 keeps none", default: '50' },
+  CHARTBOT_HISTORY_TEXT: { description: 'true keeps the text of messages in the history too', default: 'false' },
 };
 
 const ORDER = Object.keys(VARIABLES);
