@@ -59,12 +59,12 @@ export function metricsEnv(mode: MetricsMode): Record<string, string> {
   return mode === 'on' ? { CHARTBOT_METRICS: 'true', CHARTBOT_METRICS_TOKEN: SCRAPE_TOKEN } : { CHARTBOT_METRICS: 'false' };
 }
 
-/** Scrapes `/metrics` every `everyMs` until stopped; resolves with the count and the time taken. */
+/** Scrapes `/metrics` now and every `everyMs` until stopped; resolves with the count and the time taken. */
 export function scrapeEvery(url: string, everyMs: number): { stop(): Promise<{ scrapes: number; totalMs: number }> } {
   let scrapes = 0;
   let totalMs = 0;
   let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
+  const scrape = () => {
     running = running.then(async () => {
       const started = performance.now();
       const res = await request(`${url}/metrics`, { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } });
@@ -73,7 +73,9 @@ export function scrapeEvery(url: string, everyMs: number): { stop(): Promise<{ s
       scrapes++;
       totalMs += performance.now() - started;
     });
-  }, everyMs);
+  };
+  scrape(); // one at once: a slice shorter than `everyMs` (the quick bench) is scraped too
+  const timer = setInterval(scrape, everyMs);
   return {
     async stop() {
       clearInterval(timer);

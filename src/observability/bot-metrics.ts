@@ -35,14 +35,15 @@ function children<C>(make: (value: string) => C): (value: string) => C {
   };
 }
 
-type Outcome = 'sent' | 'failed' | 'refused';
+/** What became of a reply that left the outbox (the `outcome` label of `chartbot_replies_total`). */
+export type ReplyOutcome = 'sent' | 'failed' | 'refused';
 
 /**
  * A reply's outcome: `sent` (the gateway accepted it), `refused` (refused for good: by the gateway,
  * e.g. an invalid number, or by chartbot before any call, e.g. outside the 24-hour window), `failed`
  * (given up after failures that could have passed: network, 5xx, 429, past its retry deadline).
  */
-export function replyOutcome(reply: SentReply): Outcome {
+export function replyOutcome(reply: SentReply): ReplyOutcome {
   if (reply.messageId !== undefined) return 'sent';
   return reply.error?.retryable ? 'failed' : 'refused';
 }

@@ -17,15 +17,18 @@ export interface StoreObserver {
 export class TimingListeners {
   private readonly listeners = new Set<(seconds: number) => void>();
 
+  /** Calls `listener` with every timing from now on; returns the function that stops it. */
   add(listener: (seconds: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Whether anyone listens (timing can be skipped when not). */
   get active(): boolean {
     return this.listeners.size > 0;
   }
 
+  /** Reports one timing, in seconds, to every listener. */
   emit(seconds: number): void {
     for (const listener of this.listeners) {
       try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { freePort, startChartbot, waitForHealth, type ChartbotProcess } from '../helpers/chartbot-process.ts';
+import { SUPPORT_FLOW_DIR } from '../helpers/example-flow.ts';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
 import { parseSamples, sampleValue } from '../helpers/prometheus-text.ts';
 import { BUSINESS, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
@@ -31,7 +32,7 @@ describe('chartbot start with CHARTBOT_METRICS, CHARTBOT_METRICS_TOKEN, CHARTBOT
       WHATSAPP_API_URL: `${mock.url}/v23.0`,
       WHATSAPP_APP_SECRET: 'secret',
       CHARTBOT_DATA_DIR: dataDir,
-      FLOWS_DIR: './flows',
+      FLOWS_DIR: SUPPORT_FLOW_DIR,
       CHARTBOT_API_TOKEN: 'api-token',
       CHARTBOT_METRICS: 'true',
       CHARTBOT_METRICS_TOKEN: 'scrape-token',
