@@ -6,6 +6,7 @@ import { startCommand } from './start.ts';
 import { registerTestingCommands } from './testing-commands.ts';
 import { registerFlowCommands } from './flow-commands.ts';
 import { registerFlowsEndpointCommands } from './flows-endpoint-commands.ts';
+import { registerDevCommand } from '../studio/dev-command.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -55,5 +56,6 @@ export function createProgram(): Command {
   registerTestingCommands(program);
   registerFlowCommands(program);
   registerFlowsEndpointCommands(program);
+  registerDevCommand(program);
   return program;
 }

@@ -111,6 +111,9 @@ export const reactionBody = (messageId: string, emoji: string): MessageBody => (
   reaction: { message_id: messageId, emoji },
 });
 
+/** The user opened the chat for the first time (WhatsApp's `request_welcome`). */
+export const welcomeBody = (): MessageBody => ({ type: 'request_welcome' });
+
 /** Wraps one message in a webhook envelope as Meta sends it. */
 export function webhookEnvelope(options: {
   businessNumberId: string;

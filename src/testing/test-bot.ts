@@ -3,7 +3,7 @@ import { exchangeWithContact } from '../flows-endpoint/flow-exchange.ts';
 import { FlowTokenIssuer } from '../flows-endpoint/flow-token.ts';
 import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
-import { createFlowRegistry } from '../conversation/flow-registry.ts';
+import { createFlowRegistry, type FlowRegistry } from '../conversation/flow-registry.ts';
 import { loadFlowFile, toFlow } from '../conversation/load-flows.ts';
 import { Runtime } from '../conversation/runtime.ts';
 import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
@@ -29,6 +29,11 @@ export interface TestBotOptions {
   flow?: FlowSource;
   /** Several flows, routed to business numbers exactly as in production (`numbers`, `default`). */
   flows?: FlowSource[];
+  /**
+   * Or a registry of loaded flows, consulted at every step: one whose flows change while the bot runs
+   * (the studio's hot reload) changes the conversations' machines from their next event on.
+   */
+  registry?: FlowRegistry;
   /** Keep state in lowdb files in this folder (default: in memory). The simulator uses this to persist. */
   dataDir?: string;
   /** Or any SessionStore. */
@@ -61,6 +66,8 @@ export interface TestBotOptions {
   microstepBudget?: number;
   /** How long a step waits for the flow's promise services, in real milliseconds (as `CHARTBOT_SERVICE_TIMEOUT_MS`, default 10 s). */
   serviceTimeoutMs?: number;
+  /** Also observes every actor step (xstate inspection events), e.g. to draw the live statechart. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
@@ -153,9 +160,9 @@ export class TestBot {
   /** Starts a test bot (what `createTestBot` does): loads the flows, then runs them through the production runtime with a recording provider and a fake clock. */
   static async create(options: TestBotOptions): Promise<TestBot> {
     const sources = options.flows ?? (options.flow === undefined ? [] : [options.flow]);
-    if (sources.length === 0) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
-    const flows = await Promise.all(sources.map(resolveFlow));
-    const registry = createFlowRegistry(flows, options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
+    if (sources.length === 0 && !options.registry) throw new Error('createTestBot needs `flow` (a machine, defineFlow(...) or a file path) or `flows`');
+    const registry = options.registry ?? createFlowRegistry(await Promise.all(sources.map(resolveFlow)), options.defaultFlow === undefined ? {} : { defaultFlow: options.defaultFlow });
+    const flows = registry.flows;
     const clock = new FakeClock(options.startAt);
     const provider = recordingProvider();
     const coverage = options.coverage ?? new CoverageRecorder();
@@ -171,7 +178,10 @@ export class TestBot {
       ...(options.markRead === undefined ? {} : { markRead: options.markRead }),
       // Flow invitations with endpoint: true get signed tokens as in production (a key of this bot's own).
       delivery: { ...TEST_DELIVERY, flowTokens: new FlowTokenIssuer(randomBytes(32), () => clock.now()), ...options.delivery },
-      inspect: (event) => bot?.observe(event),
+      inspect: (event) => {
+        bot?.observe(event);
+        options.inspect?.(event);
+      },
       ...(options.microstepBudget === undefined ? {} : { microstepBudget: options.microstepBudget }),
       ...(options.serviceTimeoutMs === undefined ? {} : { serviceTimeoutMs: options.serviceTimeoutMs }),
     });

@@ -20,6 +20,7 @@ import {
   orderBody,
   reactionBody,
   textBody,
+  welcomeBody,
   type ContactCard,
   type LocationShare,
   type MediaKindSent,
@@ -145,6 +146,11 @@ export class TestContact {
     const messageId = typeof to === 'string' ? to : to?.messageId;
     if (messageId === undefined) this.fail('cannot react: the bot has sent no message to react to');
     return this.act(`user reacts: ${emoji}`, reactionBody(messageId, emoji));
+  }
+
+  /** The user opens the chat with the business for the first time (`request_welcome` → `user.welcome`). */
+  welcome(): Promise<void> {
+    return this.act('user opens chat:', welcomeBody());
   }
 
   /** WhatsApp reports a delivery status for a bot message (default: the last one), as a status webhook. */

@@ -17,7 +17,7 @@ import { isActionVerb, TRANSCRIPT_PHRASES, type ActionVerb } from './user-action
  * state: reminder
  * ```
  *
- * Header lines (`flow:`, `name:`, `phone:`) come first. Then `user …:` lines are actions (see
+ * Header lines (`flow:`, `name:`, `phone:`, `number:`) come first. Then `user …:` lines are actions (see
  * TRANSCRIPT_PHRASES), `bot:` lines with their indented continuation lines are what the bot must
  * send, `screen:` lines what it answers a WhatsApp Flow's data-endpoint request (`user fills screen:`),
  * `wait:` moves the fake clock, `state:` asserts the state. `#` starts a comment line.
@@ -27,6 +27,8 @@ export interface Transcript {
   flow?: string;
   name?: string;
   phone?: string;
+  /** Business number (`phone_number_id`) the user writes to, for flows routed by number. */
+  number?: string;
   steps: TranscriptStep[];
   /** The conversation lines as written (comments, blank lines and the header removed). */
   expected: string[];
@@ -43,7 +45,7 @@ export class TranscriptSyntaxError extends Error {
   override readonly name = 'TranscriptSyntaxError';
 }
 
-const HEADER_KEYS = new Set(['flow', 'name', 'phone']);
+const HEADER_KEYS = new Set(['flow', 'name', 'phone', 'number']);
 
 /** Reads a transcript's text: its header (flow, name, phone), the steps to replay and the bot lines expected. Throws `TranscriptSyntaxError`. */
 export function parseTranscript(text: string, source = 'transcript'): Transcript {
@@ -65,7 +67,7 @@ export function parseTranscript(text: string, source = 'transcript'): Transcript
     const key = (match[1] as string).toLowerCase();
     const value = match[2] as string;
     if (!started && HEADER_KEYS.has(key)) {
-      transcript[key as 'flow' | 'name' | 'phone'] = value.trim();
+      transcript[key as 'flow' | 'name' | 'phone' | 'number'] = value.trim();
       return;
     }
     started = true;
@@ -92,7 +94,7 @@ export function parseTranscript(text: string, source = 'transcript'): Transcript
       }
       transcript.steps.push({ kind: 'user', line, lineNumber, verb, argument: value });
     } else {
-      throw new TranscriptSyntaxError(`${where}: unknown line "${key}:" (header lines flow/name/phone must come before the conversation)`);
+      throw new TranscriptSyntaxError(`${where}: unknown line "${key}:" (header lines flow/name/phone/number must come before the conversation)`);
     }
     transcript.expected.push(line);
   });

@@ -42,7 +42,11 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
   const transcript = parseTranscript(await readFile(file, 'utf8'), file);
   const flow = options.flow ?? (transcript.flow ? resolve(dirname(file), transcript.flow) : undefined);
   if (flow === undefined) throw new TranscriptFlowMissingError(file);
-  const bot = await createTestBot({ flow, ...(options.coverage ? { coverage: options.coverage } : {}) });
+  const bot = await createTestBot({
+    flow,
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+    ...(transcript.number === undefined ? {} : { businessNumberId: transcript.number }),
+  });
   const contact = bot.contact(transcript.phone ?? DEFAULT_PHONE, transcript.name === undefined ? {} : { name: transcript.name });
   const actual: string[] = [];
   try {

@@ -5,7 +5,7 @@ import type { ContactCard, LocationShare, MediaKindSent, OrderLine } from './sim
  * The user actions of transcripts (`user taps: FAQ`) and of the terminal simulator (`/tap FAQ`), in
  * one place so both read the same arguments the same way. Each verb takes the text after it.
  */
-export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice' | 'open' | 'fill' | 'back';
+export type ActionVerb = 'text' | 'tap' | 'pick' | 'flow' | 'order' | 'location' | 'contact' | 'react' | MediaKindSent | 'voice' | 'open' | 'fill' | 'back' | 'welcome';
 
 const MEDIA: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker', 'voice'];
 
@@ -22,6 +22,7 @@ export const TRANSCRIPT_PHRASES: Readonly<Record<string, ActionVerb>> = {
   'opens flow': 'open',
   'fills screen': 'fill',
   'goes back': 'back',
+  'opens chat': 'welcome',
   ...Object.fromEntries(MEDIA.map((kind) => [`sends ${kind}`, kind as ActionVerb])),
 };
 
@@ -44,6 +45,7 @@ export const ACTION_USAGE: Readonly<Record<ActionVerb, string>> = {
   open: 'nothing (the open Flow asks the data endpoint for its first screen: INIT)',
   fill: 'a screen name and what it submits as JSON, e.g. ADDRESS {"postcode":"10115"}',
   back: 'the screen the user goes back from',
+  welcome: 'nothing (the user opens the chat for the first time: request_welcome)',
 };
 
 export function isActionVerb(verb: string): verb is ActionVerb {
@@ -125,5 +127,7 @@ export async function performAction(contact: TestContact, verb: ActionVerb, argu
       if (!match) throw new Error(`cannot read "${arg}": write ${ACTION_USAGE.fill}`);
       return contact.exchangeFlow('data_exchange', match[1], match[2] ? parseResponse(match[2]) : {}).then(() => undefined);
     }
+    case 'welcome':
+      return contact.welcome();
   }
 }
