@@ -1,8 +1,9 @@
 /**
  * The example support bot (what `npm start` runs). It answers every inbound kind the product is
  * built for: a greeting with reply buttons, an FAQ list, a ticket form via a WhatsApp Flow whose
- * submission is confirmed back, order acknowledgement with a total, a hand-over state where the
- * bot stays silent, and an idle reminder via `after`.
+ * submission is confirmed back, order acknowledgement with a total, a hand-over to people (a state
+ * tagged `handover`: agents answer, resolve, and the bot asks how it went; nobody answering within
+ * 30 minutes brings the menu back), and an idle reminder via `after`.
  */
 import { assign, setup } from 'xstate';
 import { buttons, defineFlow, flowInvitation, list, reply, type ChartbotEvent, type FlowInput } from 'chartbot';
@@ -19,7 +20,12 @@ const FAQ: Record<string, { title: string; answer: string }> = {
 interface SupportContext {
   name: string;
   tickets: number;
+  /** The last rating the user gave after a hand-over (`great`, `ok`, `bad`). */
+  rating?: string;
 }
+
+/** "bot" takes the user back to the menu, even during a hand-over. */
+const wantsBot = (event: ChartbotEvent) => event.type === 'user.text' && event.text.trim().toLowerCase() === 'bot';
 
 const menu = (name: string) =>
   buttons(`Hi ${name}! How can we help you today?`, [
@@ -117,13 +123,43 @@ export const supportMachine = setup({
         'user.text': { target: 'menu' },
       },
     },
+    // People answer here (agent API, agent webhook, Chatwoot); the bot mostly stays silent.
     handover: {
       tags: ['handover'],
+      initial: 'waiting',
       entry: reply('A person from our team will answer you here shortly. Write "bot" to return to the menu.'),
-      // The bot stays silent while a person handles the chat; only "bot" brings it back.
       on: {
-        'user.text': { guard: ({ event }) => event.text.trim().toLowerCase() === 'bot', target: 'menu' },
+        'user.text': { guard: ({ event }) => wantsBot(event), target: 'menu' },
         'user.order': {},
+        'agent.resolved': 'rating',
+        'agent.timeout': {
+          target: 'menu',
+          actions: reply('Sorry, nobody from our team is free right now. Please try again later (Monday to Friday, 9:00 to 18:00 CET).'),
+        },
+      },
+      states: {
+        /** Nobody has answered yet: the first thing the user writes gets one reassurance. */
+        waiting: {
+          on: {
+            'user.*': { guard: ({ event }) => !wantsBot(event), target: 'reassured', actions: reply('Thanks! An agent will be with you shortly.') },
+            'agent.message': 'talking',
+          },
+        },
+        reassured: { on: { 'agent.message': 'talking' } },
+        talking: {},
+      },
+    },
+    rating: {
+      entry: reply(({ context }) =>
+        buttons(`Thanks for talking to us, ${context.name}! How did we do?`, [
+          { id: 'great', title: 'Great' },
+          { id: 'ok', title: 'OK' },
+          { id: 'bad', title: 'Not good' },
+        ]),
+      ),
+      on: {
+        'user.button': { target: 'start', actions: [assign({ rating: ({ event }) => event.id }), reply('Thank you for your feedback!')] },
+        'user.*': 'menu',
       },
     },
     reminder: {
@@ -140,6 +176,8 @@ export const supportMachine = setup({
 
 export default defineFlow({
   name: 'support',
-  description: 'Example support bot: menu, FAQ, tickets via a WhatsApp Flow, orders, hand-over, idle reminder',
+  description: 'Example support bot: menu, FAQ, tickets via a WhatsApp Flow, orders, hand-over to people, idle reminder',
   machine: supportMachine,
+  // agent.timeout when no agent has written 30 minutes after the hand-over started.
+  handover: { timeoutMs: 30 * 60 * 1000 },
 });

@@ -74,6 +74,10 @@ export interface Config {
   flowsPrivateKey?: string;
   /** Passphrase of an encrypted WHATSAPP_FLOWS_PRIVATE_KEY (WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE). */
   flowsPrivateKeyPassphrase?: string;
+  /** Hand-over notifications to your agent tool (CHARTBOT_AGENT_WEBHOOK_URL + CHARTBOT_AGENT_WEBHOOK_SECRET). */
+  agentWebhook?: { url: string; secret: string };
+  /** The Chatwoot connector (CHATWOOT_URL, CHATWOOT_API_TOKEN, CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_WEBHOOK_TOKEN). */
+  chatwoot?: { url: string; apiToken: string; accountId: number; inboxId: number; webhookToken: string };
   /** Serve Prometheus metrics at GET /metrics (CHARTBOT_METRICS=true). */
   metrics: boolean;
   /** Bearer token GET /metrics requires (CHARTBOT_METRICS_TOKEN). */
@@ -127,6 +131,14 @@ export const configSchema = z.object({
   WHATSAPP_FLOWS_PRIVATE_KEY: optional,
   WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: optional,
   CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
+  // Hand-over to people (docs/handover.md).
+  CHARTBOT_AGENT_WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  CHARTBOT_AGENT_WEBHOOK_SECRET: optional,
+  CHATWOOT_URL: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  CHATWOOT_API_TOKEN: optional,
+  CHATWOOT_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric account id').transform(Number).optional()),
+  CHATWOOT_INBOX_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric inbox id').transform(Number).optional()),
+  CHATWOOT_WEBHOOK_TOKEN: optional,
   CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
   CHARTBOT_METRICS_TOKEN: optional,
   CHARTBOT_HISTORY_SIZE: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number (0 keeps no history)').transform(Number).pipe(z.number().max(1000, 'at most 1000 (every entry is saved with the contact)')).optional()),
@@ -227,6 +239,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Environment variables cannot hold new lines everywhere: `\n` in the value stands for one.
   if (e.WHATSAPP_FLOWS_PRIVATE_KEY) config.flowsPrivateKey = e.WHATSAPP_FLOWS_PRIVATE_KEY.replace(/\\n/g, '\n');
   if (e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE) config.flowsPrivateKeyPassphrase = e.WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE;
+  Object.assign(config, handoverConfig(e));
+  return config;
+}
+
+/** The agent webhook and the Chatwoot connector: each all or nothing, so a half-set one fails at start. */
+function handoverConfig(e: z.infer<typeof configSchema>): Pick<Config, 'agentWebhook' | 'chatwoot'> {
+  const config: Pick<Config, 'agentWebhook' | 'chatwoot'> = {};
+  if (e.CHARTBOT_AGENT_WEBHOOK_URL || e.CHARTBOT_AGENT_WEBHOOK_SECRET) {
+    if (!e.CHARTBOT_AGENT_WEBHOOK_URL || !e.CHARTBOT_AGENT_WEBHOOK_SECRET) {
+      throw new ConfigError('CHARTBOT_AGENT_WEBHOOK_URL and CHARTBOT_AGENT_WEBHOOK_SECRET go together: where to POST hand-over events, and the secret that signs them (X-Chartbot-Signature)');
+    }
+    config.agentWebhook = { url: e.CHARTBOT_AGENT_WEBHOOK_URL, secret: e.CHARTBOT_AGENT_WEBHOOK_SECRET };
+  }
+  const chatwoot = {
+    CHATWOOT_URL: e.CHATWOOT_URL,
+    CHATWOOT_API_TOKEN: e.CHATWOOT_API_TOKEN,
+    CHATWOOT_ACCOUNT_ID: e.CHATWOOT_ACCOUNT_ID,
+    CHATWOOT_INBOX_ID: e.CHATWOOT_INBOX_ID,
+    CHATWOOT_WEBHOOK_TOKEN: e.CHATWOOT_WEBHOOK_TOKEN,
+  };
+  const missing = Object.entries(chatwoot).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length > 0 && missing.length < 5) {
+    throw new ConfigError(`the Chatwoot connector needs ${missing.join(', ')} too (set all of CHATWOOT_URL, CHATWOOT_API_TOKEN, CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_WEBHOOK_TOKEN, or none)`);
+  }
+  if (missing.length === 0) {
+    if (chatwoot.CHATWOOT_WEBHOOK_TOKEN!.length < 16) {
+      throw new ConfigError('CHATWOOT_WEBHOOK_TOKEN must be at least 16 characters (it is the only thing that admits Chatwoot\'s webhook): e.g. openssl rand -hex 24');
+    }
+    config.chatwoot = {
+      url: chatwoot.CHATWOOT_URL!,
+      apiToken: chatwoot.CHATWOOT_API_TOKEN!,
+      accountId: chatwoot.CHATWOOT_ACCOUNT_ID!,
+      inboxId: chatwoot.CHATWOOT_INBOX_ID!,
+      webhookToken: chatwoot.CHATWOOT_WEBHOOK_TOKEN!,
+    };
+  }
   return config;
 }
 

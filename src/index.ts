@@ -100,6 +100,30 @@ export { LocalCoordination } from './conversation/local-coordination.ts';
 export { HealthMonitor, type HealthProblem } from './server/health.ts';
 export type { HttpTimeouts } from './server/bot-servers.ts';
 export type { DurableInboxOptions } from './durability/durable-inbox.ts';
+
+// Hand-over to people (docs/handover.md): a state tagged `handover` belongs to agents.
+export { Handovers, NotInHandoverError, type HandoverOptions, type HandoverSummary, type AgentMessageResult } from './handover/handovers.ts';
+export {
+  HANDOVER_TAG,
+  type HandoverInfo,
+  type AgentAction,
+  type HandoverNotification,
+  type HandoverStartedNotification,
+  type HandoverMessageNotification,
+  type HandoverEndedNotification,
+  type SinkState,
+} from './handover/handover-record.ts';
+export type { AgentSink, SinkContext } from './handover/agent-sink.ts';
+export type { AgentOutboxEntry } from './handover/handover-record.ts';
+export type { StepObserver } from './conversation/contact-step.ts';
+export { agentWebhookSink, AGENT_SIGNATURE_HEADER, type AgentWebhookOptions } from './handover/agent-webhook.ts';
+export { ChatwootApi, ChatwootError, type ChatwootOptions, type ChatwootContact, type ChatwootAttachment } from './handover/chatwoot/chatwoot-api.ts';
+export { chatwootSink, CHATWOOT_SINK, type ChatwootSink, type ChatwootState } from './handover/chatwoot/chatwoot-sink.ts';
+export { chatwootRouter, CHATWOOT_WEBHOOK_PATH, type ChatwootRouterOptions } from './handover/chatwoot/chatwoot-router.ts';
+export { handoverRouter } from './handover/handover-router.ts';
+export { describeUserEvent } from './handover/describe-user-event.ts';
+export { parseOutboundMessages } from './messages/outbound-validation.ts';
+export type { HandoverFlowOptions } from './conversation/define-flow.ts';
 export { BotMetrics, replyOutcome, type BotMetricsOptions, type ReplyOutcome } from './observability/bot-metrics.ts';
 export type { MetricsOptions, BotObservability } from './observability/bot-observability.ts';
 export { metricsRouter } from './observability/metrics-router.ts';

@@ -36,7 +36,8 @@ const MAX_PAGE = 500;
  * The admin API, under `/api/` behind the same bearer token as the proactive API:
  *
  * - `GET /api/sessions?offset=0&limit=100` → `{ total, sessions: [SessionSummary] }` (keys sorted)
- * - `GET /api/sessions/{businessNumberId}/{waId}` → `{ ...SessionSummary, context, timers, outbound }` or 404
+ * - `GET /api/sessions/{businessNumberId}/{waId}` → `{ ...SessionSummary, context, timers, outbound, handover?,
+ *   agentLog, pendingNotifications }` or 404
  * - `GET /api/parked` → `{ parked: [ParkedMessage] }`, oldest first; `GET /api/parked/{id}` → one or 404
  * - `POST /api/parked/{id}/retry` → re-delivers it through the contact's queue (an inbound message
  *   to the machine, a parked reply to the gateway): 200 `{ status: 'delivered' }`, 202
@@ -65,7 +66,16 @@ export function adminRouter(runtime: Runtime, token: string): Router {
       return;
     }
     const { record } = view;
-    ctx.body = { ...summary(record), context: (record.snapshot as { context?: unknown } | undefined)?.context, timers: record.timers, outbound: record.outbound };
+    ctx.body = {
+      ...summary(record),
+      context: (record.snapshot as { context?: unknown } | undefined)?.context,
+      timers: record.timers,
+      outbound: record.outbound,
+      // Hand-overs (src/handover): the one in progress, what agents did, notifications not yet delivered.
+      ...(record.handover ? { handover: record.handover } : {}),
+      agentLog: record.agentLog ?? [],
+      pendingNotifications: record.agentOutbox?.length ?? 0,
+    };
   });
 
   router.get('/parked', auth, async (ctx) => {

@@ -44,6 +44,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
     ...(config.templateCheck && config.businessAccountId && config.token
       ? { templates: { wabaId: config.businessAccountId, token: config.token, baseUrl: config.apiUrl } }
       : {}),
+    ...(config.agentWebhook ? { agentWebhook: config.agentWebhook } : {}),
+    ...(config.chatwoot ? { chatwoot: config.chatwoot } : {}),
     metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
     history: { size: config.historySize, text: config.historyText },
   });

@@ -38,6 +38,8 @@ export interface ContactJobsOptions {
   enqueueEvent: (key: string, event: EventObject) => void;
   /** Re-arms the contact's timer wake-up. */
   armTimer: (key: string, at: number | undefined) => void;
+  /** Whether to mark this contact's messages read now (a flow may turn it off during hand-overs). */
+  marksRead?: (record: ContactRecord) => boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export class ContactJobs {
     const now = clock.now();
     const event = withPlausibleTimestamp(received, now);
     this.options.events.emit('inbound', { key, event });
-    if (this.options.markRead) this.options.receipts.send(this.options.providerFor(event.businessNumberId), key, event);
+    if (this.options.markRead && this.options.marksRead?.(record) !== false) this.options.receipts.send(this.options.providerFor(event.businessNumberId), key, event);
     markSeen(record, event.messageId, now, this.options.dedupeRetentionMs);
     record.lastInboundAt = Math.max(Math.min(record.lastInboundAt ?? 0, now + MAX_CLOCK_SKEW_MS), event.timestamp || now);
     let failed = false;
@@ -251,7 +253,7 @@ export class ContactJobs {
    * Delivers the outbox and reports on the entries given, in order; one not attempted yet (behind
    * an earlier reply that waits for its next attempt) is reported `queued`.
    */
-  private async deliverAndReport(record: ContactRecord, entryIds: string[]): Promise<DeliveryOutcome[]> {
+  async deliverAndReport(record: ContactRecord, entryIds: string[]): Promise<DeliveryOutcome[]> {
     const waiting = new Map((record.outbox ?? []).map((entry) => [entry.id, entry]));
     const outcomes = await this.options.outbox.deliver(record);
     const byId = new Map(outcomes.map((outcome) => [outcome.entryId, outcome]));

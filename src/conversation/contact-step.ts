@@ -30,6 +30,22 @@ export interface ContactStepOptions {
   armTimer: (key: string, at: number | undefined) => void;
   /** The contact's bounded history, written into the record before the step's save. */
   history?: ContactHistory;
+  observer?: StepObserver;
+}
+
+/**
+ * Watches every step around its one save (the hand-over module, src/handover: it records
+ * hand-overs and the notifications for agents in the same save as the state).
+ */
+export interface StepObserver {
+  /**
+   * After the machine ran, before the save: may change the record (timers, hand-over fields).
+   * `tags` are the tags of the state after the step; undefined when the flow failed (the state did
+   * not change).
+   */
+  beforeSave(record: ContactRecord, step: { flow: Flow; event: EventObject; now: number; tags: readonly string[] | undefined }): void;
+  /** After the save. */
+  afterSave(record: ContactRecord): void;
 }
 
 /** Called when the flow failed on the event, before the record is saved (the runtime parks the message). */
@@ -90,8 +106,10 @@ export class ContactStep {
       // re-runs the message rather than losing it.
       await onFailure?.(result.error, flow.name);
       record.updatedAt = now;
+      this.options.observer?.beforeSave(record, { flow, event, now, tags: undefined });
       history?.recordStep(record, now, { event, before, after: stateOf(record), replies: [], error: result.error, restarted });
       await store.save(record);
+      this.options.observer?.afterSave(record);
       this.options.armTimer(record.key, nextFireAt(record));
       report(result.error);
       return record;
@@ -103,9 +121,11 @@ export class ContactStep {
     record.updatedAt = now;
     const queuedBefore = record.outbox?.length ?? 0;
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
+    this.options.observer?.beforeSave(record, { flow, event, now, tags: result.tags });
     // Written into the record before its one save: the history costs no write of its own.
     history?.recordStep(record, now, { event, before, after: stateOf(record), replies: record.outbox?.slice(queuedBefore) ?? [], restarted });
     await store.save(record);
+    this.options.observer?.afterSave(record);
     this.options.armTimer(record.key, nextFireAt(record));
     if (result.unhandled) {
       // Not an error (a flow may ignore what it does not expect), but the first thing to look for

@@ -11,6 +11,17 @@ export interface FlowInput {
   businessNumberId: string;
 }
 
+/** How a flow's hand-overs (states tagged `handover`) behave; see docs/handover.md. */
+export interface HandoverFlowOptions {
+  /**
+   * When no agent has written this long after the hand-over started, the machine gets
+   * `agent.timeout` (a persisted timer: it survives restarts). No timeout unless set.
+   */
+  timeoutMs?: number;
+  /** Mark the user's messages read (blue ticks) during a hand-over, as outside it (default true). */
+  markRead?: boolean;
+}
+
 /**
  * A flow file's default export. `V` is the flow's version as a literal type, so that `migrate`
  * only accepts the versions below it.
@@ -27,6 +38,8 @@ export interface FlowDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   numbers?: string[];
   /** Marks the catch-all flow when several flows have no `numbers`. */
   default?: boolean;
+  /** Hand-over settings: `agent.timeout` after `timeoutMs`, read receipts. */
+  handover?: HandoverFlowOptions;
   /**
    * The version of the flow's states and context: a whole number from 1 (the default). Bump it
    * with a deploy that renames, moves or removes states, or changes the context's shape; every saved
@@ -49,6 +62,7 @@ export interface Flow {
   description?: string;
   numbers?: string[];
   default?: boolean;
+  handover?: HandoverFlowOptions;
   /** Where it was loaded from, when it came from a file. */
   file?: string;
   /** The flow's version (undefined: 1). */

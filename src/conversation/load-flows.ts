@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { checkVersioning, isFlowDefinition, type Flow } from './define-flow.ts';
+import { checkVersioning, isFlowDefinition, type Flow, type HandoverFlowOptions } from './define-flow.ts';
 import { FlowConfigError } from './flow-registry.ts';
 import { prepareFlowLoading } from './flow-loader.ts';
 
@@ -25,11 +25,24 @@ export function toFlow(exported: unknown, file: string): Flow {
     if (exported.default !== undefined) flow.default = exported.default;
     if (exported.version !== undefined) flow.version = exported.version;
     if (exported.migrate !== undefined) flow.migrate = exported.migrate;
+    if (exported.handover !== undefined) flow.handover = checkedHandover(exported.handover, file);
     return flow;
   }
   throw new FlowConfigError(
     `${file}: the default export must be an xstate machine (setup(...).createMachine(...)) or defineFlow({ machine }); got ${typeof exported}`,
   );
+}
+
+/** The hand-over options of a flow, checked (a typo would otherwise silently mean "no timeout"). */
+function checkedHandover(options: HandoverFlowOptions, file: string): HandoverFlowOptions {
+  const { timeoutMs, markRead, ...unknown } = options as HandoverFlowOptions & Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw new FlowConfigError(`${file}: unknown handover option(s) ${extra.join(', ')}: use timeoutMs, markRead`);
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new FlowConfigError(`${file}: handover.timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
+  }
+  if (markRead !== undefined && typeof markRead !== 'boolean') throw new FlowConfigError(`${file}: handover.markRead must be true or false`);
+  return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(markRead === undefined ? {} : { markRead }) };
 }
 
 async function importFlowModule(file: string): Promise<{ default?: unknown }> {

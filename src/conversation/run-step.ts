@@ -33,6 +33,8 @@ export type StepResult =
       done: boolean;
       /** The event matched no transition in the state it arrived in: the machine did nothing with it. */
       unhandled?: boolean;
+      /** Tags of the state the machine is in after the step (`handover` gives the conversation to people). */
+      tags: string[];
       /** `screen()`/`closeFlow()` answers to a `flow.exchange`, in the order they ran. */
       screens?: FlowAnswer[];
     }
@@ -155,7 +157,7 @@ export function endStep(live: LiveStep): StepResult {
     actor.stop();
     return { ok: false, error: live.failure.error, phase: 'transition' };
   }
-  const snapshot = actor.getSnapshot() as { status: string };
+  const snapshot = actor.getSnapshot() as { status: string; tags: Set<string> };
   const done = snapshot.status === 'done';
   const timers: PendingTimer[] = [];
   if (!done) {
@@ -169,7 +171,7 @@ export function endStep(live: LiveStep): StepResult {
   }
   const persisted = done ? undefined : actor.getPersistedSnapshot();
   actor.stop();
-  return { ok: true, snapshot: persisted, timers, replies, done, ...(screens.length ? { screens } : {}), ...(live.unhandled ? { unhandled: true } : {}) };
+  return { ok: true, snapshot: persisted, timers, replies, done, tags: [...snapshot.tags], ...(screens.length ? { screens } : {}), ...(live.unhandled ? { unhandled: true } : {}) };
 }
 
 /**

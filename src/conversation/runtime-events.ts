@@ -3,6 +3,7 @@ import type { FlowAnswer } from './screen.ts';
 import type { ProviderError } from '../providers/provider.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { UserEvent } from '../messages/inbound-events.ts';
+import type { HandoverNotification } from '../handover/handover-record.ts';
 
 /** One reply the runtime sent (or failed to send), for observers such as the test harness. */
 export interface SentReply {
@@ -16,6 +17,8 @@ export interface SentReply {
   willRetry?: boolean;
   /** Not attempted yet: it waits in the outbox behind an earlier reply (proactive API results only). */
   queued?: boolean;
+  /** Written by this person during a hand-over (not decided by the machine). */
+  agent?: string;
 }
 
 /** One run of a contact's machine on one event (reported once its result is saved, before its replies go out). */
@@ -61,6 +64,8 @@ export interface RuntimeEventMap {
   step: StepReport;
   /** A reply failed in a retryable way and stays in the outbox until `nextAttemptAt`. */
   retry: { key: string; message: OutboundMessage; error: ProviderError; attempt: number; nextAttemptAt: number };
+  /** A hand-over started, the user wrote during one, or one ended (what agent tools are told). */
+  handover: { key: string; notification: HandoverNotification };
   /**
    * One call to a gateway failed (every failed attempt, of a reply or of a read receipt; refusals
    * chartbot makes itself before calling, such as the closed 24-hour window, are not calls).

@@ -9,6 +9,7 @@ import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
+import type { HandoverOptions } from '../handover/handovers.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { Coordination } from './coordination.ts';
 
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   serviceTimeoutMs?: number;
   /** Records provider acceptances the moment they arrive, so a crash right after does not resend (see src/durability). */
   sentLog?: SentLog;
+  /** Where agent tools hear about hand-overs (states tagged `handover`): the agent webhook, Chatwoot, your own sinks. */
+  handover?: HandoverOptions;
   /** Each contact's history of steps (default: the last 50, without message text; see docs/observability.md). */
   history?: HistoryOptions;
   /**

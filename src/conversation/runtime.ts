@@ -25,6 +25,7 @@ import { LocalCoordination } from './local-coordination.ts';
 import type { Coordination } from './coordination.ts';
 import type { ContactView, RuntimeOptions } from './runtime-options.ts';
 import { ContactHistory } from '../observability/contact-history.ts';
+import { Handovers } from '../handover/handovers.ts';
 
 export type { SentReply, StepReport, RuntimeEventMap } from './runtime-events.ts';
 export type { RuntimeOptions, ContactView } from './runtime-options.ts';
@@ -48,6 +49,8 @@ export class Runtime {
   readonly events: RuntimeEvents;
   /** Each contact's bounded history (`history.append` adds entries, e.g. an agent's actions). */
   readonly history: ContactHistory;
+  /** Hand-overs to people: list them, let agents write and resolve (src/handover). */
+  readonly handovers: Handovers;
   /** Conversations migrated to a newer flow version, or restarted because they could not be (see versioned flows). */
   readonly migrations = new ConversationMigrator();
   /** Who runs each contact's work, and when (one process, or several sharing Redis). */
@@ -73,6 +76,20 @@ export class Runtime {
     this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => work.hold());
     const outboundHistory = options.outboundHistory ?? 200;
     const armTimer = (key: string, at: number | undefined) => work.armTimer(key, at);
+    this.handovers = new Handovers({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.events,
+      registry: this.registry,
+      providerFor,
+      options: options.handover,
+      run: (key, job) => this.runForResult(key, job),
+      enqueue: (key, job) => void work.run(key, job),
+      hold: () => work.hold(),
+      jobs: () => this.jobs,
+      step: () => step,
+    });
     const step = new ContactStep({
       registry: this.registry,
       migrations: this.migrations,
@@ -83,6 +100,7 @@ export class Runtime {
       limits: { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) },
       armTimer,
       history: this.history,
+      observer: this.handovers,
     });
     const outbox = (this.outbox = new OutboxDelivery({
       store: this.store,
@@ -115,6 +133,7 @@ export class Runtime {
       outboundHistory,
       enqueueEvent: (key, event) => work.enqueueEvent(key, event),
       armTimer,
+      marksRead: (record) => this.handovers.marksRead(record),
     });
     const jobs = this.jobs;
     work.bind({
@@ -127,9 +146,10 @@ export class Runtime {
     });
   }
 
-  /** Picks up what the last run left: pending timers (overdue ones fire now) and unsent replies. */
-  start(): Promise<void> {
-    return this.work.start();
+  /** Picks up what the last run left: pending timers (overdue ones fire now), unsent replies, hand-over notifications. */
+  async start(): Promise<void> {
+    await this.work.start();
+    await this.handovers.start();
   }
 
   /**
@@ -208,7 +228,7 @@ export class Runtime {
    * became of the replies it decided.
    */
   notify(businessNumberId: string, waId: string, event: EventObject): Promise<SentReply[]> {
-    if (/^(user|bot|xstate)\./.test(event.type)) {
+    if (/^(user|bot|agent|xstate)\./.test(event.type)) {
       return Promise.reject(new Error(`proactive event type ${event.type} is reserved: use your own prefix, e.g. api.${event.type.split('.').pop()}`));
     }
     const key = contactKey(businessNumberId, waId);
@@ -262,6 +282,7 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.handovers.stop(); // before the drain: a failing agent tool must not hold the close
     await this.work.close();
     await this.receipts.settled();
     await this.store.close();

@@ -117,7 +117,7 @@ export class OutboxDelivery {
   /** One attempt at the head entry; on a retryable failure the entry is updated for the next one. */
   private async attempt(record: ContactRecord, entry: OutboxEntry): Promise<{ sent: SentReply; called: boolean; retryAt?: number } | 'halted'> {
     const { clock, logger, events } = this.options;
-    const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message };
+    const sent: SentReply = { key: record.key, businessNumberId: record.businessNumberId, to: record.waId, message: entry.message, ...(entry.agent ? { agent: entry.agent } : {}) };
     let called = false;
     try {
       // Window check, throughput limiter, one provider call (src/delivery).

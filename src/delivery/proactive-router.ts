@@ -43,6 +43,12 @@ export function proactiveRouter(runtime: Runtime, token: string): Router {
       ctx.body = { error: 'give either event: { type, … } or messages: [ … ]' };
       return;
     }
+    // flow.* events come from the Flows data endpoint only (signed, per contact): never from this API.
+    if (isEvent && /^flow\./.test((event as { type: string }).type)) {
+      ctx.status = 400;
+      ctx.body = { error: `event type ${(event as { type: string }).type} is reserved: use your own prefix, e.g. api.${(event as { type: string }).type.split('.').pop()}` };
+      return;
+    }
     const waId = to.replace(/^\+/, '');
     let sent: SentReply[];
     try {

@@ -1,16 +1,10 @@
 import { CHARTBOT_EVENT_TYPES } from '../messages/inbound-events.ts';
 
-/**
- * The hand-over events (a person answers in the helpdesk, marks the chat resolved, or does not answer
- * in time). Listed here until the hand-over module exports its own list the way inbound-events.ts
- * does (`CHARTBOT_EVENT_TYPES`); then this constant should be replaced by that export.
- */
-export const HANDOVER_EVENT_TYPES: readonly string[] = ['agent.message', 'agent.resolved', 'agent.timeout'];
-
 /** Prefixes chartbot owns: a transition on one of them must name an event chartbot actually sends. */
 export const RESERVED_PREFIXES: readonly string[] = ['user.', 'bot.', 'agent.'];
 
-const KNOWN = new Set<string>([...CHARTBOT_EVENT_TYPES, ...HANDOVER_EVENT_TYPES]);
+// Every event chartbot delivers, the hand-over's `agent.*` events included.
+const KNOWN = new Set<string>(CHARTBOT_EVENT_TYPES);
 
 /**
  * Whether a transition's event descriptor can ever match: `user.text`, the wildcards `user.*` and

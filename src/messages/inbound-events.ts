@@ -1,6 +1,9 @@
+import type { OutboundMessage } from './outbound.ts';
+
 /**
  * The events a flow machine receives. Every inbound WhatsApp message becomes exactly one `user.*`
- * event; a message of ours that WhatsApp reports as failed becomes `bot.failed`.
+ * event; a message of ours that WhatsApp reports as failed becomes `bot.failed`; what people do
+ * during a hand-over (a state tagged `handover`) arrives as `agent.*`.
  *
  * Events are plain JSON (timestamps are epoch milliseconds) so that they can be journalled,
  * replayed and compared in tests.
@@ -260,8 +263,45 @@ export interface FlowErrorEvent {
 /** Events of a WhatsApp Flow's data endpoint: a screen request (`flow.exchange`) or an error the client reported (`flow.error`). */
 export type FlowEvent = FlowExchangeEvent | FlowErrorEvent;
 
+/** Fields every `agent.*` event carries. */
+interface AgentEventBase {
+  contact: Contact;
+  businessNumberId: string;
+  /** When it happened, epoch milliseconds. */
+  timestamp: number;
+}
+
+/**
+ * A person wrote to the user during a hand-over. chartbot has already queued `messages` for
+ * delivery (before any reply this event causes): the flow reacts to the fact, it does not resend.
+ */
+export interface AgentMessageEvent extends AgentEventBase {
+  type: 'agent.message';
+  /** Who wrote, as the agent tool named them (`"Sam"`). */
+  agent: string;
+  /** What was sent to the user, in order (messages refused before sending are not included). */
+  messages: OutboundMessage[];
+}
+
+/** A person handed the conversation back (`POST /api/handovers/…/resolve`, or resolved in Chatwoot). */
+export interface AgentResolvedEvent extends AgentEventBase {
+  type: 'agent.resolved';
+  agent: string;
+}
+
+/** No person wrote within the flow's `handover.timeoutMs` after the hand-over started. */
+export interface AgentTimeoutEvent extends AgentEventBase {
+  type: 'agent.timeout';
+  /** When the hand-over started, epoch ms. */
+  since: number;
+  timeoutMs: number;
+}
+
+/** What people do during a hand-over, as the machine receives it (see docs/handover.md). */
+export type AgentEvent = AgentMessageEvent | AgentResolvedEvent | AgentTimeoutEvent;
+
 /** Every event chartbot delivers to a flow machine. Use it as `types.events` in `setup()`. */
-export type ChartbotEvent = UserEvent | BotEvent | FlowEvent;
+export type ChartbotEvent = UserEvent | BotEvent | FlowEvent | AgentEvent;
 
 /** The `type` of every user event. */
 export type UserEventType = UserEvent['type'];
@@ -269,7 +309,7 @@ export type UserEventType = UserEvent['type'];
 /**
  * Every event type chartbot delivers, as a runtime list (for `chartbot lint`'s `unknown-event`).
  * Typed as a record over the unions above, so the compiler refuses a missing or a stray type: add a
- * member to `UserEvent` or `BotEvent` and this stops compiling until it is listed here too.
+ * member to one of them and this stops compiling until it is listed here too.
  */
 const DELIVERED: Record<ChartbotEvent['type'], true> = {
   'user.text': true,
@@ -287,7 +327,10 @@ const DELIVERED: Record<ChartbotEvent['type'], true> = {
   'bot.failed': true,
   'flow.exchange': true,
   'flow.error': true,
+  'agent.message': true,
+  'agent.resolved': true,
+  'agent.timeout': true,
 };
 
-/** The `user.*` and `bot.*` event types chartbot sends to flow machines. */
+/** The `user.*`, `bot.*`, `flow.*` and `agent.*` event types chartbot sends to flow machines. */
 export const CHARTBOT_EVENT_TYPES: readonly ChartbotEvent['type'][] = Object.keys(DELIVERED) as ChartbotEvent['type'][];

@@ -89,7 +89,8 @@ export class BotMetrics {
 
     new Gauge({ name: 'chartbot_backlog', help: "Contact jobs queued or running (messages, statuses, timers, deliveries).", registers, collect() { this.set(runtime.backlog); } });
     new Gauge({ name: 'chartbot_timers_pending', help: 'Contacts with a pending timer (delayed event).', registers, collect() { this.set(runtime.timersPending); } });
-    new Gauge({ name: 'chartbot_handovers_open', help: 'Conversations handed over to a human agent and not handed back.', registers, collect() { this.set(openHandovers(runtime)); } });
+    // Read from the hand-over index at scrape time (both built-in stores keep one).
+    new Gauge({ name: 'chartbot_handovers_open', help: 'Conversations in a hand-over to people (a state tagged handover) now.', registers, async collect() { this.set((await runtime.handovers.list()).length); } });
     new Gauge({ name: 'chartbot_parked_messages', help: 'Parked messages: inbound messages whose flow failed and replies given up, waiting for POST /api/parked/{id}/retry.', registers, async collect() { this.set((await runtime.parked.list()).length); } });
 
     const latency = new FirstReplyLatency((seconds) => firstReply.observe(seconds));
@@ -136,13 +137,4 @@ export class BotMetrics {
   close(): void {
     for (const stop of this.stops.splice(0)) stop();
   }
-}
-
-/**
- * Conversations handed over to a human. The hand-over feature exposes `runtime.handoversOpen`; until
- * a runtime has it, none are open.
- */
-function openHandovers(runtime: Runtime): number {
-  const open = (runtime as { handoversOpen?: unknown }).handoversOpen;
-  return typeof open === 'number' ? open : 0;
 }

@@ -18,8 +18,9 @@ export interface HistoryReply {
 }
 
 /**
- * One entry of a contact's history: a step of its machine, or something an agent did (the
- * hand-over: `kind: 'agent'`, written with `ContactHistory.append`).
+ * One entry of a contact's history: a step of its machine, or something a person did (`kind:
+ * 'agent'`: the hand-over's agent log, `record.agentLog`, is shown among the steps; other parts of a
+ * bot can add entries with `ContactHistory.append`).
  */
 export interface HistoryEntry {
   /** When it happened, epoch ms (the runtime's clock). */
@@ -39,6 +40,10 @@ export interface HistoryEntry {
   restarted?: true;
   /** Who acted, for agent entries (an agent's id or name). */
   agent?: string;
+  /** Agent messages: how many went to the outbox, how many were refused (closed window), their types. */
+  messages?: number;
+  refused?: number;
+  types?: string[];
   /** The inbound message's text (or the agent's), only with history text on. */
   text?: string;
 }

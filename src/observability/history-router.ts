@@ -4,6 +4,7 @@ import type { Runtime } from '../conversation/runtime.ts';
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import { getById } from '../store/record-history.ts';
+import type { AgentAction } from '../handover/handover-record.ts';
 import type { HistoryEntry, HistoryReply } from './contact-history.ts';
 
 /**
@@ -61,9 +62,26 @@ function replyView(record: ContactRecord, reply: HistoryReply, withText: boolean
   return view;
 }
 
-/** The entries of a record for the API; text only when history text is on now. */
+/** An action of the hand-over's agent log as a history entry (`agent.message`, `agent.resolve`, `agent.timeout`). */
+function agentEntry(action: AgentAction): HistoryEntry {
+  const entry: HistoryEntry = { at: action.at, kind: 'agent', event: `agent.${action.kind}` };
+  if (action.agent !== undefined) entry.agent = action.agent;
+  if (action.messages !== undefined) entry.messages = action.messages;
+  if (action.refused !== undefined) entry.refused = action.refused;
+  if (action.types !== undefined) entry.types = [...action.types];
+  return entry;
+}
+
+/**
+ * The entries of a record for the API, oldest first: its steps and its agents' actions (the
+ * hand-over's log), the last `limit` of them; text only when history text is on now.
+ */
 export function historyView(record: ContactRecord, withText: boolean, limit?: number): HistoryEntryView[] {
-  const entries = record.history ?? [];
+  const steps = record.history ?? [];
+  const actions = (record.agentLog ?? []).map(agentEntry);
+  // Both are in time order already. At the same instant the action comes first: an agent's message
+  // or resolve is what the step of that instant (`agent.message`, `agent.resolved`) ran on.
+  const entries = actions.length === 0 ? steps : [...actions, ...steps].sort((a, b) => a.at - b.at);
   return entries.slice(limit === undefined ? 0 : Math.max(0, entries.length - limit)).map((entry) => {
     const { replies, text, ...rest } = entry;
     const view: HistoryEntryView = rest;
@@ -75,8 +93,8 @@ export function historyView(record: ContactRecord, withText: boolean, limit?: nu
 
 /**
  * `GET /api/sessions/{businessNumberId}/{waId}/history?limit=N` (bearer token, like the rest of
- * `/api`): the contact's last steps and agent actions, oldest first, each reply with its current
- * status. 404 when the bot has no conversation with the contact.
+ * `/api`): the contact's last steps and its agents' actions, oldest first, each reply with its
+ * current status. 404 when the bot has no conversation with the contact.
  */
 export function historyRouter(runtime: Runtime, token: string): Router {
   const router = new Router({ prefix: '/api' });

@@ -22,6 +22,7 @@ import type { TemplateCatalog, TemplateCatalogOptions } from '../templates/templ
 import type { FlowsEndpoint, FlowsEndpointOptions } from '../flows-endpoint/flows-endpoint.ts';
 import { observeBot, type MetricsOptions } from '../observability/bot-observability.ts';
 import type { BotMetrics } from '../observability/bot-metrics.ts';
+import { handoverWiring, type HandoverBotOptions } from '../handover/handover-wiring.ts';
 
 /** Inbox journal settings a bot can tune (see `InboxJournalOptions`). */
 export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' | 'commitDelayMs' | 'segmentBytes'>;
@@ -29,7 +30,7 @@ export type JournalSettings = Pick<InboxJournalOptions, 'fsync' | 'groupCommit' 
 /** Default `maxBacklog`: jobs queued before webhooks are refused with 503 (about 3 KB of memory each). */
 export const DEFAULT_MAX_BACKLOG = 10_000;
 
-export interface BotOptions extends Omit<RuntimeOptions, 'store'> {
+export interface BotOptions extends Omit<RuntimeOptions, 'store'>, HandoverBotOptions {
   /** Where state lives; default: lowdb files under `dataDir`. */
   store?: SessionStore;
   /** Folder for the default lowdb store (default `./data`). */
@@ -121,7 +122,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const journaled = options.journal ?? options.store === undefined;
   const sentLog = journaled === false ? undefined : new SentLog(join(dataDir, 'sent'));
   const extras = flowsAndTemplates(options, logger);
-  const runtime = new Runtime({ ...options, delivery: extras.delivery, store, logger, parked, ...(sentLog ? { sentLog } : {}) });
+  const handover = handoverWiring(options, logger); // agent webhook, Chatwoot, agent API (src/handover)
+  const runtime = new Runtime({ ...options, delivery: extras.delivery, store, logger, parked, handover: handover.options, ...(sentLog ? { sentLog } : {}) });
   await runtime.start();
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
 
@@ -188,9 +190,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   if (options.apiToken) {
     const target = apiApp ?? app;
     if (apiApp) apiApp.use(guardApiPaths(options.apiToken)).use(healthRoutes.routes());
-    for (const router of [proactiveRouter(runtime, options.apiToken), adminRouter(runtime, options.apiToken)]) target.use(router.routes()).use(router.allowedMethods());
+    for (const router of [proactiveRouter(runtime, options.apiToken), adminRouter(runtime, options.apiToken), ...handover.apiRouters(runtime, options.apiToken)]) {
+      target.use(router.routes()).use(router.allowedMethods());
+    }
   }
   observability.mount(apiApp ?? app); // GET /metrics, GET /api/sessions/{businessNumberId}/{waId}/history
+  for (const router of handover.publicRouters(runtime)) app.use(router.routes()).use(router.allowedMethods()); // Chatwoot's webhook
 
   const servers = new BotServers(app, apiApp, options.http);
   return {

@@ -1,6 +1,7 @@
 import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { WhatsAppError } from '../messages/inbound-events.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
+import type { AgentAction, AgentOutboxEntry, HandoverInfo, SinkState } from '../handover/handover-record.ts';
 import type { HistoryEntry } from '../observability/contact-history.ts';
 
 /** A delayed event (`after`, or `raise`/`sendTo` with a delay) waiting to fire for one contact. */
@@ -41,6 +42,8 @@ export interface OutboxEntry {
   lastError?: { code: number; title: string };
   /** Put back by `POST /api/parked/{id}/retry`: the parked entry's id (given up again → parked again). */
   retriedFromParked?: string;
+  /** Written by a person during a hand-over (the agent's name), not decided by the machine. */
+  agent?: string;
 }
 
 /**
@@ -70,6 +73,14 @@ export interface ContactRecord {
   outbox?: OutboxEntry[];
   /** Last time the user wrote to us (opens the 24-hour window), epoch ms. */
   lastInboundAt?: number;
+  /** Set while the machine is in a state tagged `handover` (see src/handover). */
+  handover?: HandoverInfo;
+  /** Notifications for agent tools not yet delivered, oldest first, per sink (absent when empty). */
+  agentOutbox?: AgentOutboxEntry[];
+  /** What each agent sink keeps for this contact (e.g. its Chatwoot conversation), by sink name. */
+  sinkState?: Record<string, SinkState>;
+  /** Agent messages, resolves and hand-over timeouts, most recent last (bounded). */
+  agentLog?: AgentAction[];
   /** The last steps and agent actions, oldest first, bounded (src/observability/contact-history.ts). */
   history?: HistoryEntry[];
   updatedAt: number;
@@ -91,6 +102,14 @@ export function emptyRecord(businessNumberId: string, waId: string): ContactReco
     outbound: Object.create(null) as Record<string, OutboundRecord>,
     updatedAt: 0,
   };
+}
+
+/**
+ * Whether the hand-over part of chartbot must look at this contact after a restart: in a hand-over
+ * (its start time) or with notifications for agents not delivered yet (0). Stores index it.
+ */
+export function handoverMark(record: Pick<ContactRecord, 'handover' | 'agentOutbox'>): number | undefined {
+  return record.handover?.since ?? (record.agentOutbox?.length ? 0 : undefined);
 }
 
 /** Earliest pending timer, or undefined. */

@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import { AtomicJsonFile, removeInterruptedWrites } from './atomic-json-file.ts';
 import { threadedCheckpointWriter } from './checkpoint-writer.ts';
 import { ContactJournal } from './contact-journal.ts';
-import { nextFireAt, type ContactRecord } from './contact-record.ts';
+import { handoverMark, nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
 import { KeyIndex } from './key-index.ts';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.ts';
@@ -95,6 +95,9 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   const indexExisted = await index.open();
   const outboxIndex = new KeyIndex(join(dir, 'outbox.jsonl'), damaged);
   const outboxIndexExisted = await outboxIndex.open();
+  // Contacts in a hand-over or with agent notifications pending (src/handover), found without reading every record.
+  const handoverIndex = new KeyIndex(join(dir, 'handovers.jsonl'), damaged);
+  const handoverIndexExisted = await handoverIndex.open();
   // With the journal, durability comes from its group commit; contact files are rewritten at its checkpoints.
   const opened =
     options.writeAhead === false || options.fsync === false
@@ -114,6 +117,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
           beforeDurable: () => {
             index.writeNoted();
             outboxIndex.writeNoted();
+            handoverIndex.writeNoted();
           },
         });
   const journal = opened?.journal;
@@ -149,10 +153,11 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     await ready;
   }
 
-  /** Sets both indexes exactly for a record that is now durable. */
+  /** Sets the indexes exactly for a record that is now durable. */
   async function indexExactly(key: string, record: ContactRecord): Promise<void> {
     await index.set(key, nextFireAt(record));
     await outboxIndex.set(key, record.outbox?.length || undefined);
+    await handoverIndex.set(key, handoverMark(record));
   }
 
   async function allKeys(): Promise<string[]> {
@@ -203,6 +208,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       else if (!shards.has(shard)) void ensureShard(shard).catch(() => {}); // a failure fails the checkpoint, which keeps the journal
       const fireAt = nextFireAt(record);
       const unsent = record.outbox?.length || undefined;
+      const handover = handoverMark(record);
       const json = JSON.stringify(record);
       if (journal) {
         // The journal line is the durable record: after a crash, opening the store re-indexes every
@@ -211,6 +217,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
         entry.json = json;
         index.note(record.key, fireAt);
         outboxIndex.note(record.key, unsent);
+        handoverIndex.note(record.key, handover);
         return;
       }
       // Write-ahead: an index never misses work that a durable record holds. Before the record is
@@ -218,6 +225,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       const indexedAt = index.get(record.key);
       if (fireAt !== undefined && (indexedAt === undefined || fireAt < indexedAt)) await index.set(record.key, fireAt);
       if (unsent !== undefined) await outboxIndex.set(record.key, unsent);
+      if (handover !== undefined) await handoverIndex.set(record.key, handover);
       await adapter(file).writeText(json);
       // Only once durable: after a failed write, loads keep returning the last saved version.
       entry.json = json;
@@ -228,6 +236,9 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
     },
     async pendingOutbox() {
       return [...outboxIndex.entries().keys()];
+    },
+    async handoverContacts() {
+      return [...handoverIndex.entries().keys()];
     },
     async keys() {
       const onDisk = await allKeys();
@@ -243,6 +254,7 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       await journal?.close();
       await index.close();
       await outboxIndex.close();
+      await handoverIndex.close();
       cache.clear();
     },
   };
@@ -269,11 +281,12 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
   }
 
   // The indexes are derived data: if one is missing while contacts exist, rebuild it from the records.
-  if (!indexExisted || !outboxIndexExisted) {
+  if (!indexExisted || !outboxIndexExisted || !handoverIndexExisted) {
     for (const key of await allKeys()) {
       const record = await store.load(key);
       if (record && !indexExisted) await index.set(key, nextFireAt(record));
       if (record && !outboxIndexExisted) await outboxIndex.set(key, record.outbox?.length || undefined);
+      if (record && !handoverIndexExisted) await handoverIndex.set(key, handoverMark(record));
     }
   }
   return store;

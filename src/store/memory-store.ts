@@ -1,4 +1,4 @@
-import { nextFireAt, type ContactRecord } from './contact-record.ts';
+import { handoverMark, nextFireAt, type ContactRecord } from './contact-record.ts';
 import type { SessionStore } from './session-store.ts';
 
 /**
@@ -28,6 +28,9 @@ export function memoryStore(): SessionStore & {
     },
     async pendingOutbox() {
       return [...records].filter(([, json]) => ((JSON.parse(json) as ContactRecord).outbox?.length ?? 0) > 0).map(([key]) => key);
+    },
+    async handoverContacts() {
+      return [...records].filter(([, json]) => handoverMark(JSON.parse(json) as ContactRecord) !== undefined).map(([key]) => key);
     },
     async keys() {
       return [...records.keys()];

@@ -18,7 +18,12 @@ export interface SessionStore {
    * empty). Optional: without it the runtime reads every record at start to find them.
    */
   pendingOutbox?(): Promise<string[]>;
-    /** Every stored contact key (for admin tools and tests). */
+  /**
+   * Every contact in a hand-over or with notifications for agents pending (`handoverMark`; may
+   * include a few that no longer are). Optional: without it chartbot reads every record to find them.
+   */
+  handoverContacts?(): Promise<string[]>;
+  /** Every stored contact key (for admin tools and tests). */
   keys(): Promise<string[]>;
   /** Flushes what is pending and releases files; no call may follow. */
   close(): Promise<void>;

@@ -16,6 +16,8 @@ export interface BotMessage {
   messageId?: string;
   /** Set when sending failed (e.g. the 24-hour window was closed). */
   error?: ProviderError;
+  /** Written by this agent during a hand-over (`bot.agent('Sam').says(…)`), not by the flow. */
+  agent?: string;
 }
 
 function mainText(message: OutboundMessage): string {
@@ -46,7 +48,7 @@ export function renderSent(sent: Pick<SentReply, 'message' | 'error'>, options: 
   return lines;
 }
 
-export function toBotMessage(sent: Pick<SentReply, 'message' | 'messageId' | 'error'>): BotMessage {
+export function toBotMessage(sent: Pick<SentReply, 'message' | 'messageId' | 'error' | 'agent'>): BotMessage {
   const lines = renderSent(sent);
   return {
     message: sent.message,
@@ -55,6 +57,7 @@ export function toBotMessage(sent: Pick<SentReply, 'message' | 'messageId' | 'er
     choices: choicesOf(sent.message),
     ...(sent.messageId === undefined ? {} : { messageId: sent.messageId }),
     ...(sent.error === undefined ? {} : { error: sent.error }),
+    ...(sent.agent === undefined ? {} : { agent: sent.agent }),
   };
 }
 

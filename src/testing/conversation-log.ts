@@ -9,6 +9,8 @@ export type LogEntry =
   | { kind: 'status'; line: string }
   /** An event from outside the chat (proactive API), e.g. `event: api.orderShipped`. */
   | { kind: 'event'; line: string }
+  /** What a person did during a hand-over: `agent Sam: Hi`, `agent Sam resolves`. */
+  | { kind: 'agent'; line: string }
   /** The machine's answer to a WhatsApp Flow's data-endpoint request (`screen: CONFIRM {…}`). */
   | { kind: 'screen'; line: string };
 

@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { HANDOVER_TAG } from '../handover/handover-record.ts';
 import { formatDuration } from './duration.ts';
 import type { StateFinding } from '../lint/finding.ts';
 
@@ -159,8 +160,17 @@ export function toMermaid(machine: AnyStateMachine, options: GraphOptions = {}):
     lines.push('  classDef lintError stroke:#c00,stroke-width:3px', '  classDef lintWarning stroke:#e80,stroke-width:3px');
     for (const [path, list] of flagged) lines.push(`  class ${mermaidId(path)} ${worst(list) === 'error' ? 'lintError' : 'lintWarning'}`);
   }
+  // Hand-over states (tagged `handover`) belong to people: they stand out in the diagram.
+  const handover = graph.states.filter((s) => s.tags.includes(HANDOVER_TAG));
+  if (handover.length) {
+    lines.push(`  classDef handoverState fill:${HANDOVER_FILL},stroke:#b7791f`);
+    lines.push(`  class ${handover.map((s) => mermaidId(s.path)).join(',')} handoverState`);
+  }
   return lines.join('\n') + '\n';
 }
+
+/** Hand-over states are filled in this colour in both formats. */
+const HANDOVER_FILL = '#ffe8a3';
 
 const dotString = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -179,12 +189,14 @@ export function toDot(machine: AnyStateMachine, options: GraphOptions = {}): str
         lines.push(`${indent}subgraph ${dotString(`cluster_${state.path}`)} {`, `${indent}  label=${dotString(name + marks(state.path))};`);
         const stroke = color(state.path);
         if (stroke) lines.push(`${indent}  ${stroke};`);
+        if (state.tags.includes(HANDOVER_TAG)) lines.push(`${indent}  style=filled; fillcolor=${dotString(HANDOVER_FILL)};`);
         lines.push(`${indent}  ${dotString(state.path)} [shape=point];`);
         emit(state.path, indent + '  ');
         lines.push(`${indent}}`);
       } else {
         const attrs = [`label=${dotString(name + (state.tags.length ? `\n(${state.tags.join(', ')})` : '') + marks(state.path))}`];
         if (state.type === 'final') attrs.push('shape=doublecircle');
+        if (state.tags.includes(HANDOVER_TAG)) attrs.push(`style="rounded,filled"`, `fillcolor=${dotString(HANDOVER_FILL)}`);
         const stroke = color(state.path);
         if (stroke) attrs.push(stroke);
         lines.push(`${indent}${dotString(state.path)} [${attrs.join(', ')}];`);

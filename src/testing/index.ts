@@ -4,6 +4,7 @@
  */
 export { createTestBot, TestBot, TEST_BUSINESS_NUMBER, TEST_DELIVERY, type TestBotOptions, type FlowSource } from './test-bot.ts';
 export { TestContact } from './test-contact.ts';
+export { TestAgent } from './test-agent.ts';
 export type { Offer } from './offer.ts';
 export { ConversationAssertionError } from './conversation-log.ts';
 export { FlowStepError, type FlowErrorMode } from './flow-failures.ts';

@@ -20,6 +20,7 @@ import { FlowFailures, type FlowErrorMode } from './flow-failures.ts';
 import { recordingProvider, type RecordingProvider } from './recording-provider.ts';
 import { statusEnvelope, webhookEnvelope } from './simulated-messages.ts';
 import { TestContact, type ContactDriver } from './test-contact.ts';
+import { TestAgent, type AgentDriver } from './test-agent.ts';
 
 /** A flow as tests name it: a machine, `defineFlow(...)`, a loaded Flow, or a flow file path. */
 export type FlowSource = AnyStateMachine | FlowDefinition | Flow | string;
@@ -111,6 +112,7 @@ export class TestBot {
   private readonly runId = randomUUID().slice(0, 8);
   private readonly driver: ContactDriver;
   private readonly failures: FlowFailures;
+  private readonly agentDriver: AgentDriver;
 
   private constructor(runtime: Runtime, clock: FakeClock, provider: RecordingProvider, coverage: CoverageRecorder, businessNumberId: string, flowErrors: FlowErrorMode) {
     this.runtime = runtime;
@@ -154,6 +156,22 @@ export class TestBot {
       lastSnapshot: (contact) => this.snapshots.get(contactKey(contact.businessNumberId, contact.waId)),
       readIds: () => this.provider.reads.map((r) => r.messageId),
       watch: (contact, action, work) => this.failures.watch(action, work, () => contact.transcript, contactKey(contact.businessNumberId, contact.waId)),
+    };
+    this.agentDriver = {
+      message: async (contact, agent, messages) => {
+        try {
+          return await this.runtime.handovers.message(contact.businessNumberId, contact.waId, agent, messages);
+        } finally {
+          await this.settle();
+        }
+      },
+      resolve: async (contact, agent) => {
+        try {
+          await this.runtime.handovers.resolve(contact.businessNumberId, contact.waId, agent);
+        } finally {
+          await this.settle();
+        }
+      },
     };
   }
 
@@ -200,6 +218,14 @@ export class TestBot {
       this.contacts.set(key, contact);
     }
     return contact;
+  }
+
+  /**
+   * A person who answers during hand-overs: `bot.agent('Sam').says(contact, 'Hi')`,
+   * `bot.agent('Sam').resolves(contact)` (the contact must be in a state tagged `handover`).
+   */
+  agent(name: string): TestAgent {
+    return new TestAgent(this.agentDriver, name);
   }
 
   /** Starts the contact's conversation over: its state, timers and history are forgotten. */

@@ -228,9 +228,12 @@ export class TestContact {
     return this.sent;
   }
 
-  /** Messages the bot sent since the user's last action (or the last time jump). */
+  /**
+   * Messages the bot sent since the user's last action (or the last time jump or agent action).
+   * An agent's own messages are not replies: they are the agent's action (they are in `messages`).
+   */
   get replies(): readonly BotMessage[] {
-    return this.sent.slice(this.turnStart);
+    return this.sent.slice(this.turnStart).filter((message) => message.agent === undefined);
   }
 
   /** The bot's most recent message to this user, if any. */
@@ -344,7 +347,14 @@ export class TestContact {
   recordReply(sent: SentReply): void {
     const message = toBotMessage(sent);
     this.sent.push(message);
-    this.log.push({ kind: 'bot', message });
+    // An agent's message is already in the log as the agent's action line.
+    if (message.agent === undefined) this.log.push({ kind: 'bot', message });
+  }
+
+  /** @internal An agent acted on this conversation (`agent Sam: Hi`, `agent Sam resolves`). */
+  recordAgentAction(line: string): void {
+    this.startTurn(line);
+    this.log.push({ kind: 'agent', line });
   }
 
   /** @internal Time jumped: timers' messages count as the next replies. */

@@ -20,7 +20,8 @@ import { isActionVerb, TRANSCRIPT_PHRASES, type ActionVerb } from './user-action
  * Header lines (`flow:`, `name:`, `phone:`, `number:`) come first. Then `user …:` lines are actions (see
  * TRANSCRIPT_PHRASES), `bot:` lines with their indented continuation lines are what the bot must
  * send, `screen:` lines what it answers a WhatsApp Flow's data-endpoint request (`user fills screen:`),
- * `wait:` moves the fake clock, `state:` asserts the state. `#` starts a comment line.
+ * `wait:` moves the fake clock, `state:` asserts the state. During a hand-over, `agent Sam: Hi` is a
+ * person writing and `agent Sam resolves` gives the conversation back. `#` starts a comment line.
  */
 export interface Transcript {
   /** Flow file, relative to the transcript file. */
@@ -38,7 +39,9 @@ export interface Transcript {
 export type TranscriptStep =
   | { kind: 'user'; line: string; lineNumber: number; verb: ActionVerb; argument: string }
   | { kind: 'wait'; line: string; lineNumber: number; ms: number }
-  | { kind: 'state'; line: string; lineNumber: number; path: string };
+  | { kind: 'state'; line: string; lineNumber: number; path: string }
+  | { kind: 'agent'; line: string; lineNumber: number; agent: string; action: 'says'; text: string }
+  | { kind: 'agent'; line: string; lineNumber: number; agent: string; action: 'resolves' };
 
 /** A transcript line that cannot be read; the message names the file, the line and what is expected. */
 export class TranscriptSyntaxError extends Error {
@@ -62,8 +65,18 @@ export function parseTranscript(text: string, source = 'transcript'): Transcript
       transcript.expected.push(line);
       return;
     }
+    const agent = /^agent\s+(?:([^:]+?)\s+resolves|([^:]+?)\s*:\s?(.*))$/i.exec(line);
+    if (agent) {
+      started = true;
+      const name = (agent[1] ?? agent[2] ?? '').trim();
+      if (agent[1] !== undefined) transcript.steps.push({ kind: 'agent', line, lineNumber, agent: name, action: 'resolves' });
+      else if ((agent[3] ?? '').trim() === '') throw new TranscriptSyntaxError(`${where}: "agent ${name}:" needs the text the agent writes`);
+      else transcript.steps.push({ kind: 'agent', line, lineNumber, agent: name, action: 'says', text: agent[3] as string });
+      transcript.expected.push(line);
+      return;
+    }
     const match = /^([a-z][a-z ]*?)\s*:\s?(.*)$/i.exec(line);
-    if (!match) throw new TranscriptSyntaxError(`${where}: expected "user: …", "bot: …", "wait: …" or "state: …", got "${line}"`);
+    if (!match) throw new TranscriptSyntaxError(`${where}: expected "user: …", "bot: …", "agent <name>: …", "wait: …" or "state: …", got "${line}"`);
     const key = (match[1] as string).toLowerCase();
     const value = match[2] as string;
     if (!started && HEADER_KEYS.has(key)) {

@@ -58,6 +58,7 @@ export async function runTranscript(file: string, options: TranscriptOptions = {
       actual.push(step.line);
       try {
         if (step.kind === 'wait') await bot.advance(step.ms);
+        else if (step.kind === 'agent') await (step.action === 'says' ? bot.agent(step.agent).says(contact, step.text) : bot.agent(step.agent).resolves(contact));
         else await performAction(contact, step.verb, step.argument);
       } catch (error) {
         // A tap on something the bot did not offer, or a flow that failed (FlowStepError), ends the

@@ -11,8 +11,8 @@ describe('chartbot test', () => {
     const run = await runCli(['test', 'test/transcripts', '--coverage']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('PASS test/transcripts/support-faq.transcript\n');
-    expect(run.stdout).toContain('\n4 passed, 0 failed\n');
-    expect(run.stdout).toMatch(/Coverage\nflow support: states 7\/7 \(100%\), transitions 11\/22 \(50%\)\n {2}never taken:\n/);
+    expect(run.stdout).toContain('\n5 passed, 0 failed\n');
+    expect(run.stdout).toMatch(/Coverage\nflow support: states 11\/11 \(100%\), transitions 17\/29 \(58%\)\n {2}never taken:\n/);
     expect(run.stdout).toContain('    faq --after idle (10m)--> reminder\n');
   });
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toFlow } from '../../src/conversation/load-flows.ts';
 import type { StepReport } from '../../src/conversation/runtime-events.ts';
 import pizza from '../fixtures/own-flow/pizza.ts';
-import support from '../../flows/support.ts';
+import { setup } from 'xstate';
+import type { ChartbotEvent } from '../../src/messages/inbound-events.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
 import { capturedLogger } from '../helpers/captured-logs.ts';
 import { buttonReply, envelope, message, postWebhook, textMessage } from '../helpers/webhooks.ts';
@@ -51,20 +52,27 @@ describe('a message no transition takes (the bot "says nothing")', () => {
   });
 
   it('an empty transition ({}) counts as handled: the flow chose to stay silent', async () => {
-    t = await startBotUnderTest({ flows: [toFlow(support, 'support.ts')] });
+    // A state that stays silent on purpose for orders ({}), and has no answer at all for texts.
+    const quiet = setup({ types: { events: {} as ChartbotEvent } }).createMachine({
+      id: 'quiet',
+      initial: 'menu',
+      states: {
+        menu: { on: { 'user.button': 'people' } },
+        people: { on: { 'user.order': {} } },
+      },
+    });
+    t = await startBotUnderTest({ flows: [toFlow(quiet, 'quiet.ts')] });
     const steps: StepReport[] = [];
     t.bot.runtime.on('step', (report) => steps.push(report));
-    await postWebhook(t.url, envelope({ messages: [textMessage('4931', 'hi'), buttonReply('4931', 'human', 'Talk to a person')] }));
+    await postWebhook(t.url, envelope({ messages: [buttonReply('4931', 'human', 'Talk to a person')] }));
     await t.bot.runtime.idle();
-    // In hand-over the bot stays silent on purpose: orders have an empty transition, other texts none.
     const order = message('4931', 'order', { order: { catalog_id: 'c', product_items: [{ product_retailer_id: 'mug', quantity: 1, item_price: 5, currency: 'EUR' }] } });
     await postWebhook(t.url, envelope({ messages: [order, textMessage('4931', 'anyone?')] }));
     await t.bot.runtime.idle();
     expect(steps.map((s) => [s.eventType, s.before, s.unhandled ?? false])).toEqual([
-      ['user.text', undefined, false],
-      ['user.button', 'menu', false],
-      ['user.order', 'handover', false],
-      ['user.text', 'handover', true],
+      ['user.button', undefined, false],
+      ['user.order', 'people', false],
+      ['user.text', 'people', true],
     ]);
   });
 });

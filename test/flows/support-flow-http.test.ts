@@ -78,12 +78,14 @@ describe('flows/support.ts end to end over HTTP', () => {
     expect(await stateValue()).toBe('menu');
   });
 
-  it('stays silent in hand-over until the user writes "bot"', async () => {
+  it('reassures once in hand-over, then stays silent until the user writes "bot"', async () => {
     await say(textMessage(USER, 'hi'));
     const [handover] = await say(buttonReply(USER, 'human', 'Talk to a person'));
     expect(handover).toMatchObject({ text: { body: expect.stringContaining('A person from our team') } });
-    expect(await say(textMessage(USER, 'my parcel is late'), message(USER, 'image', { image: { id: '1' } }))).toEqual([]);
-    expect(t.mock.reads()).toHaveLength(4); // silent, but every message is still marked read
+    const [reassurance, ...more] = await say(textMessage(USER, 'my parcel is late'), message(USER, 'image', { image: { id: '1' } }));
+    expect(reassurance).toMatchObject({ text: { body: 'Thanks! An agent will be with you shortly.' } });
+    expect(more).toEqual([]);
+    expect(t.mock.reads()).toHaveLength(4); // every message is still marked read
     const [menu] = await say(textMessage(USER, 'bot'));
     expect(menu).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
   });

@@ -46,7 +46,7 @@ describe('the commands the guide shows work as written', () => {
   it('npx chartbot test --coverage runs this project\'s own chartbot (nothing to install)', async () => {
     // --no: never fetch a package of that name from a registry; the local bin must be found.
     const result = await run('npx', ['--no', 'chartbot', 'test', 'test/transcripts', '--coverage']);
-    expect(result.output).toContain('4 passed, 0 failed');
+    expect(result.output).toMatch(/\d+ passed, 0 failed/);
     expect(result.output).toContain('Coverage\nflow support:');
     expect(result.code).toBe(0);
   });

@@ -13,5 +13,5 @@ it('reaches the hand-over', async () => {
   const [report] = coverage.report();
   expect(report?.states.visited).toContain('handover');
   expect(report?.states.unvisited).toContain('closed'); // "did we test the closing path?" No.
-  expect(formatCoverage(coverage.report())).toContain('never reached: faq, ticket, reminder, closed');
+  expect(formatCoverage(coverage.report())).toContain('never reached: faq, ticket, handover.reassured, handover.talking, rating, reminder, closed');
 });

@@ -42,7 +42,7 @@ it('nudges after 10 quiet minutes and closes an hour later, with no real waiting
   expect(cleo.done).toBe(true);
 });
 
-it('keeps two users apart, and a hand-over silences the bot', async () => {
+it('keeps two users apart, and hands Dan over to a person', async () => {
   const dan = bot.contact('4915550004', { name: 'Dan' });
   const eve = bot.contact('4915550005', { name: 'Eve' });
   await Promise.all([dan.send('hi'), eve.send('hi')]);
@@ -50,6 +50,12 @@ it('keeps two users apart, and a hand-over silences the bot', async () => {
   await eve.tap('FAQ');
   expect(dan).toHaveTag('handover');
   await dan.send('where is my parcel?');
-  dan.expectReplies(); // nobody but the human answers now
+  dan.expectReplies('Thanks! An agent will be with you shortly.'); // once; then only people answer
+  await dan.send('it was due on Monday');
+  dan.expectReplies();
+  await bot.agent('Sam').says(dan, 'Hi Dan, I am Sam. It arrives tomorrow.');
+  expect(dan).toHaveSent('Hi Dan, I am Sam. It arrives tomorrow.');
+  await bot.agent('Sam').resolves(dan); // the machine gets agent.resolved
+  expect(dan).toHaveReplied(/How did we do\?/);
   expect(eve).toBeInState('faq');
 });

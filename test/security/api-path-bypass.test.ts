@@ -39,6 +39,9 @@ const ROUTES: Array<[string, string]> = [
   ['POST', '/api/parked/wamid.x/retry'],
   ['POST', '/api/messages'],
   ['GET', '/api/messages/wamid.x?businessNumberId=1&to=2'],
+  ['GET', '/api/handovers'],
+  ['POST', '/api/handovers/106540352242922/4915550001/messages'],
+  ['POST', '/api/handovers/106540352242922/4915550001/resolve'],
 ];
 
 /** The same path spelled the ways routers and proxies may treat alike. */

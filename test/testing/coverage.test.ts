@@ -22,11 +22,11 @@ describe('coverage of the conversation graph', () => {
     await user.tap('Talk to a person');
     const [report] = bot.coverage();
     expect(report?.flow).toBe('support');
-    expect(report?.states.visited).toEqual(['start', 'menu', 'handover']);
-    expect(report?.states.unvisited).toEqual(['faq', 'ticket', 'reminder', 'closed']);
+    expect(report?.states.visited).toEqual(['start', 'menu', 'handover', 'handover.waiting']);
+    expect(report?.states.unvisited).toEqual(['faq', 'ticket', 'handover.reassured', 'handover.talking', 'rating', 'reminder', 'closed']);
     expect(report?.transitions.taken).toEqual(['start --user.*--> menu', expect.stringMatching(/^menu --user\.button \[.*human.*\]--> handover$/)]);
-    expect(report?.transitions.total).toBe(22);
-    expect(report?.transitions.untaken).toHaveLength(20);
+    expect(report?.transitions.total).toBe(29);
+    expect(report?.transitions.untaken).toHaveLength(27);
     expect(report?.transitions.untaken).toContain('reminder --after closeAfter (1h)--> closed');
   });
 
@@ -34,8 +34,8 @@ describe('coverage of the conversation graph', () => {
     const bot = await start({ flow: support });
     await bot.contact('4915550021').send('hi');
     const text = formatCoverage(bot.coverage());
-    expect(text.split('\n')[0]).toBe('flow support: states 2/7 (28%), transitions 1/22 (4%)');
-    expect(text).toContain('  never reached: faq, ticket, handover, reminder, closed\n');
+    expect(text.split('\n')[0]).toBe('flow support: states 2/11 (18%), transitions 1/29 (3%)');
+    expect(text).toContain('  never reached: faq, ticket, handover, handover.waiting, handover.reassured, handover.talking, rating, reminder, closed\n');
     expect(text).toMatch(/\n {4}menu --user\.button \[.*human.*\]--> handover\n/);
   });
 

@@ -1,4 +1,5 @@
 import type { AnyStateNode } from 'xstate';
+import { HANDOVER_TAG } from '../../handover/handover-record.ts';
 import type { LintRule } from '../rule.ts';
 import { ancestorsOf, alongsideOf, describeDescriptor, edgesOf } from '../machine-walk.ts';
 import { isDeadEnd } from './dead-end.ts';
@@ -21,13 +22,16 @@ function waitsForUser(node: AnyStateNode): boolean {
 
 /**
  * `silent-state`: a state that waits for the user where nothing (the state, a parent, a wildcard,
- * another region of a parallel parent) handles `user.text`: a user who types gets silence.
+ * another region of a parallel parent) handles `user.text`: a user who types gets silence. States
+ * in a hand-over (tagged `handover`) are exempt: people answer there.
  */
 export const silentState: LintRule = {
   id: 'silent-state',
   check({ states, reached }) {
     return states
       .filter((node) => reached.has(node) && waitsForUser(node) && !isDeadEnd(node)) // a dead end is reported as such
+      // A state tagged `handover` (or inside one) belongs to people: the bot's silence is the point.
+      .filter((node) => ![node, ...ancestorsOf(node)].some((state) => state.tags.includes(HANDOVER_TAG)))
       // In a parallel state, another region may be the one that answers.
       .filter((node) => ![node, ...ancestorsOf(node), ...alongsideOf(node)].some(handlesText))
       .map((node) => {
