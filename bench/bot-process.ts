@@ -44,7 +44,7 @@ function passThrough(): Record<string, string> {
   return env;
 }
 
-export async function startBot(options: { mockUrl: string; dataDir: string; logFile: string; cpuProfileDir?: string }): Promise<BotProcess> {
+export async function startBot(options: { mockUrl: string; dataDir: string; logFile: string; cpuProfileDir?: string; env?: Record<string, string> }): Promise<BotProcess> {
   const log = openSync(options.logFile, 'a');
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = spawn(process.execPath, [...profiling, 'bin/chartbot.js', 'start'], {
@@ -62,6 +62,7 @@ export async function startBot(options: { mockUrl: string; dataDir: string; logF
       CHARTBOT_THROUGHPUT_MPS: '10000',
       LOG_LEVEL: 'info',
       ...passThrough(),
+      ...options.env,
     },
     stdio: ['ignore', log, log],
   });

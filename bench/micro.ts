@@ -11,8 +11,14 @@ import { parseWebhook } from '../src/messages/parse-webhook.ts';
 import { runStep } from '../src/conversation/run-step.ts';
 import { lowdbStore } from '../src/store/lowdb-store.ts';
 import { memoryStore } from '../src/store/memory-store.ts';
+import { Runtime } from '../src/conversation/runtime.ts';
+import { consoleProvider } from '../src/providers/console.ts';
+import { BotMetrics } from '../src/observability/bot-metrics.ts';
+import type { UserEvent } from '../src/messages/inbound-events.ts';
+import { contactKey } from '../src/store/contact-record.ts';
 import { BENCH_NUMBER, waIdOf } from './contacts.ts';
-import { benchEchoMachine } from './flows/bench-echo.ts';
+import benchEcho, { benchEchoMachine } from './flows/bench-echo.ts';
+import { toFlow } from '../src/conversation/load-flows.ts';
 import { benchRecord } from './seed-contacts.ts';
 import { round } from './stats.ts';
 import { migrateConversation } from '../src/conversation/flow-migration.ts';
@@ -49,6 +55,16 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
     });
   const persistAfter = (result: ReturnType<typeof step>) => ({ ...record, snapshot: result.ok ? result.snapshot : undefined, updatedAt: Date.now() });
 
+  const benchFlow = toFlow(benchEcho, 'bench-echo.ts');
+  // The metrics' own work for one message: what the runtime's events and the webhook middleware
+  // feed them (counters, histograms, the inbound → reply tracking); no I/O.
+  const runtime = new Runtime({ flows: [benchFlow], provider: consoleProvider(), store: memoryStore() });
+  const metrics = new BotMetrics(runtime, { defaultMetrics: false });
+  const key = contactKey(BENCH_NUMBER.phoneNumberId, record.waId);
+  const inbound = { key, event: event as UserEvent };
+  const stepReport = { key, flow: 'bench-echo', event, eventType: 'user.text', messageId: 'wamid.micro', before: 'chatting', after: 'chatting', replies: 1, durationMs: 0.4 };
+  const sent = { key, businessNumberId: BENCH_NUMBER.phoneNumberId, to: record.waId, message: { type: 'text' as const, text: { body: 'hi' } }, messageId: 'wamid.out' };
+  const receipt = { key, messageId: 'wamid.micro', outcome: 'sent' as const };
   // Version 2 of the bench flow: one migration step (a rename that does not apply here, a new context field).
   const versioned = { name: 'bench-echo', machine: benchEchoMachine, version: 2, migrate: { 1: composeMigrations(renameState('idle', 'waiting'), defaultContext({ plan: 'basic' })) } };
 
@@ -74,6 +90,13 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
       ]);
       JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: record.waId, ...message });
     })
+    .add('metrics for one message (inbound, step, reply, receipt, webhook answer)', () => {
+      metrics.webhookAnswered(200, 0.004);
+      runtime.events.emit('inbound', inbound);
+      runtime.events.emit('step', stepReport);
+      runtime.events.emit('reply', sent);
+      runtime.events.emit('receipt', receipt);
+    })
     .add('migrate a saved conversation one version (migration + restore check)', () => {
       const result = migrateConversation(versioned, { snapshot: record.snapshot, timers: [], version: 1 });
       if (result.outcome !== 'migrate') throw new Error(`bench migration: ${result.outcome}`);
@@ -82,6 +105,8 @@ export async function runMicroBenchmarks(timeMs: number): Promise<MicroResult[]>
       lintMachine(supportMachine);
     });
   await bench.run();
+  metrics.close();
+  await runtime.close();
   await durableStore.close();
   await rm(dir, { recursive: true, force: true });
   return bench.tasks.map((task) => {

@@ -2,6 +2,7 @@ import type { LatencySummary } from './stats.ts';
 import type { LoadResult } from './load-generator.ts';
 import type { MicroResult } from './micro.ts';
 import type { PersistCost } from './persist-cost.ts';
+import type { MetricsCost } from './metrics-cost.ts';
 
 export interface EndToEnd {
   /** `cpuUsPerMessage`: CPU time (user + system) of the server process per message, µs. */
@@ -32,6 +33,8 @@ export interface BenchResults {
    */
   bareBot: { single: EndToEnd; batch: EndToEnd };
   chartbot: { single: EndToEnd; batch: EndToEnd; halfRate: EndToEnd & { ratePerSecond: number } };
+  /** The Prometheus metrics' cost: the same load with CHARTBOT_METRICS off and on (bench/metrics-cost.ts). */
+  metrics: MetricsCost;
   /** chartbot messages/s ÷ bare Koa requests/s, single-message POSTs. */
   singleRatioToBareKoa: number;
   scaling: ScalingRun[];
@@ -63,6 +66,13 @@ export function budgetChecks(r: Omit<BenchResults, 'budget'>): BenchResults['bud
       met: r.persistRatio <= 1.5,
     },
     { check: `RSS after ${r.memory.contacts} contacts`, value: `${r.memory.rssMb} MB`, target: '≤ 300 MB', met: r.memory.rssMb <= 300 },
+    { check: 'throughput lost with metrics on (end to end)', value: `${r.metrics.throughputCostPercent}%`, target: '< 3%', met: r.metrics.throughputCostPercent < 3 },
+    {
+      check: "metrics' CPU per message (in-process) ÷ chartbot's (single POSTs)",
+      value: `${((r.metrics.inProcess.addedUs / (r.chartbot.single.load.cpuUsPerMessage ?? Infinity)) * 100).toFixed(1)}%`,
+      target: '< 3%',
+      met: r.metrics.inProcess.addedUs / (r.chartbot.single.load.cpuUsPerMessage ?? Infinity) < 0.03,
+    },
   ];
 }
 
@@ -102,6 +112,19 @@ export function formatEndToEnd(baseline: BenchResults['baseline'], bareBot: Benc
   ].join('\n');
 }
 
+export function formatMetricsCost(m: MetricsCost): string {
+  return [
+    `Metrics cost (two bots, CHARTBOT_METRICS off and on; load in slices, in the order ${m.order.join(', ')}; /metrics scraped every ${m.scrapeEveryMs / 1000} s while on: ${m.scrapes} scrapes, answered in ${m.scrapeMs} ms on average)`,
+    table(
+      ['scenario', 'msg/s off', 'msg/s on', 'throughput lost', 'CPU µs/msg off', 'CPU µs/msg on', 'CPU added', 'noise (same-mode spread)'],
+      m.rows.map((row) => [row.scenario, row.off.messagesPerSecond, row.on.messagesPerSecond, `${row.throughputCostPercent}%`, row.off.cpuUsPerMessage, row.on.cpuUsPerMessage, `${row.cpuCostPercent}%`, `${row.sameModeSpreadPercent}%`]),
+    ),
+    `slices (msg/s): ${m.rows.map((row) => `${row.scenario}: ${m.slices.filter((s) => s.scenario === row.scenario).map((s) => `${s.mode} ${s.messagesPerSecond}`).join(', ')}`).join('; ')}`,
+    `throughput lost with metrics on (mean of both scenarios): ${m.throughputCostPercent}%`,
+    `in-process, through the runtime (${m.inProcess.rounds} alternating rounds of ${m.inProcess.messagesPerRound} messages, medians): ${m.inProcess.offUs} µs/msg off, ${m.inProcess.onUs} on: metrics add ${m.inProcess.addedUs} µs per message`,
+  ].join('\n');
+}
+
 export function formatResults(r: BenchResults): string {
   const out: string[] = [];
   out.push(
@@ -116,6 +139,8 @@ export function formatResults(r: BenchResults): string {
     ),
     `persist cost ratio ${r.scaling[r.scaling.length - 1]?.contacts ?? 0}/${r.scaling[0]?.contacts ?? 0}: ${r.persistRatio.toFixed(2)}×`,
     `RSS after ${r.memory.contacts} distinct contacts each had a conversation (read once the load stopped and the bot idled a moment): ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
+    '',
+    formatMetricsCost(r.metrics),
     '',
     'Micro-benchmarks (tinybench, in-process)',
     table(

@@ -14,7 +14,9 @@ import { cpuSeconds } from './proc-stats.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { runMicroBenchmarks } from './micro.ts';
 import { measurePersistCost } from './persist-cost.ts';
-import { budgetChecks, formatEndToEnd, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
+import { measureMetricsInProcess } from './metrics-in-process.ts';
+import { metricsCost, metricsEnv, METRICS_ORDER, METRICS_SCENARIOS, scrapeEvery, slice, type MetricsCost, type MetricsMode, type MetricsSlice } from './metrics-cost.ts';
+import { budgetChecks, formatEndToEnd, formatMetricsCost, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import type { LatencySummary } from './stats.ts';
 
@@ -24,12 +26,14 @@ const profile = args.includes('--profile');
 const outIndex = args.indexOf('--out');
 /** `--e2e-only`: baseline and chartbot end to end, no scaling or micro-benchmarks (for profiling rounds). */
 const e2eOnly = args.includes('--e2e-only');
+/** `--metrics-only`: only the metrics' cost (CHARTBOT_METRICS off and on), for measuring that alone. */
+const metricsOnly = args.includes('--metrics-only');
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Sizes of each phase; quick mode keeps the whole run under a minute. */
 const plan = quick
-  ? { warmupMs: 300, runMs: 1_500, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
-  : { warmupMs: 2_000, runMs: 10_000, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
+  ? { warmupMs: 300, runMs: 1_500, metricsSliceMs: 750, metricsRounds: 6, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
+  : { warmupMs: 2_000, runMs: 10_000, metricsSliceMs: 5_000, metricsRounds: 60, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
 const CONNECTIONS = 16;
@@ -129,6 +133,43 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
   }
 }
 
+/**
+ * The metrics' cost (bench/metrics-cost.ts): two bots, metrics off and on, the load sent to one at
+ * a time in slices, in the order off, on, on, off, off, on, on, off, for each scenario.
+ */
+async function withAndWithoutMetrics(): Promise<MetricsCost> {
+  const bots: Partial<Record<MetricsMode, BotProcess>> = {};
+  const slices: MetricsSlice[] = [];
+  const scraping = { everyMs: 1000, scrapes: 0, totalMs: 0 };
+  const contacts = { first: 0, count: plan.e2eContacts };
+  try {
+    for (const mode of ['off', 'on'] as const) {
+      const dataDir = join(workDir, `metrics-${mode}`);
+      await seedContacts(dataDir, plan.e2eContacts);
+      bots[mode] = await startBot({ mockUrl: mockReady.url, dataDir, logFile: join(workDir, `metrics-${mode}.log`), env: metricsEnv(mode) });
+    }
+    // Both warmed up right before the slices, so that neither starts cold.
+    for (const running of Object.values(bots)) await load({ url: running.url, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+    for (const scenario of METRICS_SCENARIOS) {
+      log(`metrics off and on: ${scenario}, ${METRICS_ORDER.length} slices of ${plan.metricsSliceMs} ms`);
+      for (const mode of METRICS_ORDER) {
+        const target = bots[mode] as BotProcess;
+        const scraper = mode === 'on' ? scrapeEvery(target.url, scraping.everyMs) : undefined;
+        const batch = scenario === 'batches of 10' ? { batchSize: 10, inFlight: IN_FLIGHT.batch } : {};
+        const result = await load({ url: target.url, doneWhen: 'replied', contacts, durationMs: plan.metricsSliceMs, ...batch }, target.pid);
+        slices.push(slice(mode, scenario, result));
+        const scraped = await scraper?.stop();
+        scraping.scrapes += scraped?.scrapes ?? 0;
+        scraping.totalMs += scraped?.totalMs ?? 0;
+      }
+    }
+  } finally {
+    for (const running of Object.values(bots)) await running.stop();
+  }
+  log('metrics off and on: in-process rounds through the runtime');
+  return metricsCost(slices, scraping, await measureMetricsInProcess(plan.metricsRounds));
+}
+
 async function scalingRun(contacts: number): Promise<ScalingRun> {
   const dataDir = join(workDir, `scale-${contacts}`);
   log(`scaling: seeding ${contacts} contacts`);
@@ -159,13 +200,18 @@ try {
     loadAverageAtStart: loadavg(),
     totalMemoryGb: Math.round(totalmem() / 1024 ** 3),
   };
+  if (metricsOnly) {
+    process.stdout.write(formatMetricsCost(await withAndWithoutMetrics()) + '\n');
+    process.exit(0);
+  }
   const baseline = await withBaseline();
   const bareBot = await withBareBot();
   const chartbot = await withChartbot();
   if (e2eOnly) {
     process.stdout.write(formatEndToEnd(baseline, bareBot, chartbot) + '\n');
   } else {
-    await scalingAndMicro(machine, baseline, bareBot, chartbot);
+    const metrics = await withAndWithoutMetrics();
+    await scalingAndMicro(machine, baseline, bareBot, chartbot, metrics);
   }
 } finally {
   await bot?.stop();
@@ -173,7 +219,7 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot']): Promise<void> {
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot'], metrics: MetricsCost): Promise<void> {
   const scaling: ScalingRun[] = [];
   for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
   log('micro-benchmarks');
@@ -186,6 +232,7 @@ async function scalingAndMicro(machine: BenchResults['machine'], baseline: Bench
     baseline,
     bareBot,
     chartbot,
+    metrics,
     singleRatioToBareKoa: chartbot.single.load.messagesPerSecond / baseline.single.load.postsPerSecond,
     scaling,
     persistRatio: largest.persist.p50Ms / (scaling[0] as ScalingRun).persist.p50Ms,

@@ -60,6 +60,10 @@ const VARIABLES: { [name in VariableName]: Omit<ConfigVariable, 'name'> } = {
   CHATWOOT_ACCOUNT_ID: { description: 'the Chatwoot account id (numeric)' },
   CHATWOOT_INBOX_ID: { description: 'the Chatwoot API-channel inbox hand-overs land in (numeric)' },
   CHATWOOT_WEBHOOK_TOKEN: { description: "16+ characters: Chatwoot's webhook must call POST /integrations/chatwoot?token=<this>" },
+  CHARTBOT_METRICS: { description: 'true serves Prometheus metrics at GET /metrics', default: 'false' },
+  CHARTBOT_METRICS_TOKEN: { description: 'bearer token GET /metrics then needs (open without it)' },
+  CHARTBOT_HISTORY_SIZE: { description: "steps kept in each contact's history (GET /api/sessions/{phone_number_id}/{wa_id}/history); 0 keeps none", default: '50' },
+  CHARTBOT_HISTORY_TEXT: { description: 'true keeps the text of messages in the history too', default: 'false' },
 };
 
 const ORDER = Object.keys(VARIABLES);

@@ -80,6 +80,14 @@ export interface Config {
   agentWebhook?: { url: string; secret: string };
   /** The Chatwoot connector (CHATWOOT_URL, CHATWOOT_API_TOKEN, CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_WEBHOOK_TOKEN). */
   chatwoot?: { url: string; apiToken: string; accountId: number; inboxId: number; webhookToken: string };
+  /** Serve Prometheus metrics at GET /metrics (CHARTBOT_METRICS=true). */
+  metrics: boolean;
+  /** Bearer token GET /metrics requires (CHARTBOT_METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Steps kept in each contact's history (CHARTBOT_HISTORY_SIZE, default 50; 0 keeps none). */
+  historySize: number;
+  /** Keep message text in the history (CHARTBOT_HISTORY_TEXT=true; default off). */
+  historyText: boolean;
 }
 
 const optional = z
@@ -136,6 +144,10 @@ export const configSchema = z.object({
   CHATWOOT_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric account id').transform(Number).optional()),
   CHATWOOT_INBOX_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric inbox id').transform(Number).optional()),
   CHATWOOT_WEBHOOK_TOKEN: optional,
+  CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_METRICS_TOKEN: optional,
+  CHARTBOT_HISTORY_SIZE: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number (0 keeps no history)').transform(Number).pipe(z.number().max(1000, 'at most 1000 (every entry is saved with the contact)')).optional()),
+  CHARTBOT_HISTORY_TEXT: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
 });
 
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
@@ -201,6 +213,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maskPhones: isTrue(e.CHARTBOT_MASK_PHONES),
     host: e.HOST ?? '0.0.0.0',
     shutdownGraceMs: e.CHARTBOT_SHUTDOWN_GRACE_MS ?? 10_000,
+    metrics: isTrue(e.CHARTBOT_METRICS),
+    historySize: e.CHARTBOT_HISTORY_SIZE ?? 50,
+    historyText: isTrue(e.CHARTBOT_HISTORY_TEXT),
   };
   if (e.CHARTBOT_API_PORT !== undefined) {
     if (!e.CHARTBOT_API_TOKEN) throw new ConfigError('CHARTBOT_API_PORT serves the API, which is off without CHARTBOT_API_TOKEN: set the token too');
@@ -214,6 +229,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('CHARTBOT_REDIS_PREFIX and CHARTBOT_REDIS_LEASE_MS only apply with CHARTBOT_REDIS_URL (redis://host:6379): set it, or remove them');
   }
   if (e.CHARTBOT_REPLY_RETRY_MAX_MS !== undefined) config.replyRetryMaxMs = e.CHARTBOT_REPLY_RETRY_MAX_MS;
+  if (e.CHARTBOT_METRICS_TOKEN) {
+    if (!config.metrics) warnings.push('CHARTBOT_METRICS_TOKEN is set but CHARTBOT_METRICS is not true: GET /metrics is off');
+    config.metricsToken = e.CHARTBOT_METRICS_TOKEN;
+  } else if (config.metrics && e.NODE_ENV === 'production') {
+    warnings.push('CHARTBOT_METRICS=true without CHARTBOT_METRICS_TOKEN: anyone who reaches the port can read GET /metrics');
+  }
   if (e.CHARTBOT_SERVICE_TIMEOUT_MS) config.serviceTimeoutMs = e.CHARTBOT_SERVICE_TIMEOUT_MS;
   if (e.CHARTBOT_MICROSTEP_BUDGET) config.microstepBudget = e.CHARTBOT_MICROSTEP_BUDGET;
   if (e.WHATSAPP_360DIALOG_SECRET) config.dialog360Secret = e.WHATSAPP_360DIALOG_SECRET;

@@ -131,3 +131,12 @@ export { RedisStore, type RedisClaim, type InboxItem, type DamagedItem, type Rel
 export { RedisCoordination, type RedisCoordinationOptions } from './redis/redis-coordination.ts';
 export { redisParkedStore } from './redis/redis-parked-store.ts';
 export { LeasedStore, type LeaseContext } from './redis/leased-store.ts';
+export { BotMetrics, replyOutcome, type BotMetricsOptions, type ReplyOutcome } from './observability/bot-metrics.ts';
+export type { MetricsOptions, BotObservability } from './observability/bot-observability.ts';
+export { metricsRouter } from './observability/metrics-router.ts';
+export { observeWebhooks } from './observability/webhook-observer.ts';
+export { ContactHistory, DEFAULT_HISTORY_SIZE, type HistoryEntry, type HistoryReply, type HistoryOptions, type StepOutcome } from './observability/contact-history.ts';
+export { historyRouter, historyView, type HistoryResponse, type HistoryEntryView, type HistoryReplyView, type HistoryReplyStatus } from './observability/history-router.ts';
+export { hashContactKey } from './observability/tracing.ts';
+export { TimingListeners, type StoreObserver } from './store/store-observer.ts';
+export type { ProviderErrorReport } from './conversation/runtime-events.ts';

@@ -47,6 +47,8 @@ export async function startCommand(env: Record<string, string | undefined> = pro
       : {}),
     ...(config.agentWebhook ? { agentWebhook: config.agentWebhook } : {}),
     ...(config.chatwoot ? { chatwoot: config.chatwoot } : {}),
+    metrics: config.metrics && { ...(config.metricsToken ? { token: config.metricsToken } : {}) },
+    history: { size: config.historySize, text: config.historyText },
   });
   const { url, apiUrl } = await bot.listen(config.port, config.host).catch(async (error: unknown) => {
     await bot.close();

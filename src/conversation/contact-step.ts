@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { EventObject, InspectionEvent } from 'xstate';
 import type { Contact } from '../messages/inbound-events.ts';
 import type { Logger } from '../logger.ts';
@@ -5,6 +6,8 @@ import { withWindowInfo } from '../delivery/window-guard.ts';
 import { addToOutbox } from '../durability/outbox.ts';
 import { nextFireAt, type ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
+import type { ContactHistory } from '../observability/contact-history.ts';
+import { describeStepSpan, endStepSpan, startStepSpan, withSpan } from '../observability/tracing.ts';
 import { runStepAwaitingServices } from './awaited-step.ts';
 import type { Flow } from './define-flow.ts';
 import type { FlowRegistry } from './flow-registry.ts';
@@ -25,6 +28,8 @@ export interface ContactStepOptions {
   limits: { microstepBudget?: number; serviceTimeoutMs?: number };
   /** Arms (or clears, with undefined) the contact's next timer wake-up. */
   armTimer: (key: string, at: number | undefined) => void;
+  /** The contact's bounded history, written into the record before the step's save. */
+  history?: ContactHistory;
   observer?: StepObserver;
 }
 
@@ -58,7 +63,18 @@ export class ContactStep {
   constructor(private readonly options: ContactStepOptions) {}
 
   async run(record: ContactRecord, received: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
-    const { registry, store, logger } = this.options;
+    const span = startStepSpan(record.key, received.type);
+    try {
+      return await this.runInSpan(span, record, received, contact, now, onFailure);
+    } catch (error) {
+      // The store (or parking) failed: the caller handles it; the span still ends, as failed.
+      endStepSpan(span, { after: stateOf(record), replies: 0, restarted: false, error });
+      throw error;
+    }
+  }
+
+  private async runInSpan(span: Span, record: ContactRecord, received: EventObject, contact: Contact, now: number, onFailure?: StepFailureHandler): Promise<ContactRecord> {
+    const { registry, store, logger, history } = this.options;
     const started = performance.now();
     const flow = registry.forNumber(record.businessNumberId);
     if (record.flow !== undefined && record.flow !== flow.name) {
@@ -68,19 +84,22 @@ export class ContactStep {
     }
     // A record of an older flow version is migrated first (a due timer of a moved state moves with it).
     const event = this.options.migrations.upgrade(record, flow, received, logger);
-    const before = (record.snapshot as { value?: unknown } | undefined)?.value;
+    const before = stateOf(record);
+    describeStepSpan(span, flow.name, before);
     const input: StepInput = { machine: flow.machine, snapshot: record.snapshot, timers: record.timers, event, input: { contact, businessNumberId: record.businessNumberId }, now };
-    let result = await this.runMachine(record, input);
+    let result = await withSpan(span, () => this.runMachine(record, input));
     let restarted = false;
     if (!result.ok && result.phase === 'restore' && record.snapshot !== undefined) {
       // The flow changed so much that the saved state no longer exists in it: start over, loudly.
       logger.error({ err: result.error, contact: record.key, flow: flow.name }, 'saved state cannot be restored into the flow; starting the conversation over');
       this.options.migrations.restarted(flow.name);
       restarted = true;
-      result = await this.runMachine(record, { ...input, snapshot: undefined, timers: [] });
+      result = await withSpan(span, () => this.runMachine(record, { ...input, snapshot: undefined, timers: [] }));
     }
-    const report = (error?: unknown, replies = 0, unhandled = false) =>
+    const report = (error?: unknown, replies = 0, unhandled = false) => {
+      endStepSpan(span, { after: stateOf(record), replies, restarted, ...(error === undefined ? {} : { error }) });
       this.report(record, flow, event, { before, replies, started, restarted, unhandled, ...(error === undefined ? {} : { error }), ...(result.ok && result.screens ? { screens: result.screens } : {}) });
+    };
     if (!result.ok) {
       logger.error({ err: result.error, contact: record.key, flow: flow.name, event: event.type }, 'flow threw: contact keeps its last good state');
       // Parked before the record (which marks the message handled) is saved: a crash in between
@@ -88,6 +107,7 @@ export class ContactStep {
       await onFailure?.(result.error, flow.name);
       record.updatedAt = now;
       this.options.observer?.beforeSave(record, { flow, event, now, tags: undefined });
+      history?.recordStep(record, now, { event, before, after: stateOf(record), replies: [], error: result.error, restarted });
       await store.save(record);
       this.options.observer?.afterSave(record);
       this.options.armTimer(record.key, nextFireAt(record));
@@ -99,8 +119,11 @@ export class ContactStep {
     else record.snapshot = result.snapshot;
     record.timers = result.timers;
     record.updatedAt = now;
+    const queuedBefore = record.outbox?.length ?? 0;
     addToOutbox(record, result.replies, now, event.type === 'bot.failed');
     this.options.observer?.beforeSave(record, { flow, event, now, tags: result.tags });
+    // Written into the record before its one save: the history costs no write of its own.
+    history?.recordStep(record, now, { event, before, after: stateOf(record), replies: record.outbox?.slice(queuedBefore) ?? [], restarted });
     await store.save(record);
     this.options.observer?.afterSave(record);
     this.options.armTimer(record.key, nextFireAt(record));
@@ -140,7 +163,7 @@ export class ContactStep {
       eventType: event.type,
       ...(typeof messageId === 'string' && event.type.startsWith('user.') ? { messageId } : {}),
       before: outcome.before,
-      after: (record.snapshot as { value?: unknown } | undefined)?.value,
+      after: stateOf(record),
       replies: outcome.replies,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.restarted ? { restarted: true } : {}),
@@ -149,6 +172,11 @@ export class ContactStep {
       durationMs: performance.now() - outcome.started,
     });
   }
+}
+
+/** The machine's state value as saved in the record (undefined: not started, or final). */
+function stateOf(record: ContactRecord): unknown {
+  return (record.snapshot as { value?: unknown } | undefined)?.value;
 }
 
 /** A state value as a log line shows it: `"choosing"`, `{"ticket":"form"}`, or `(not started)`. */

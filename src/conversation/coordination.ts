@@ -51,6 +51,8 @@ export interface Coordination {
   readonly backlog: number;
   /** Contacts with a reply waiting for its next attempt, as far as this process knows. */
   readonly retrying: number;
+  /** Contacts with a pending timer, as far as this process knows (metrics: `chartbot_timers_pending`; optional). */
+  readonly timersPending?: number;
   /** Stops timers and polling, lets queued work finish. */
   close(): Promise<void>;
 }

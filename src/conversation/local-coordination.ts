@@ -109,6 +109,10 @@ export class LocalCoordination implements Coordination {
     return this.retries.size;
   }
 
+  get timersPending(): number {
+    return this.timers.size;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.timers.stop();

@@ -66,6 +66,22 @@ export interface RuntimeEventMap {
   retry: { key: string; message: OutboundMessage; error: ProviderError; attempt: number; nextAttemptAt: number };
   /** A hand-over started, the user wrote during one, or one ended (what agent tools are told). */
   handover: { key: string; notification: HandoverNotification };
+  /**
+   * One call to a gateway failed (every failed attempt, of a reply or of a read receipt; refusals
+   * chartbot makes itself before calling, such as the closed 24-hour window, are not calls).
+   * `willRetry`: the same message is tried again later.
+   */
+  providerError: ProviderErrorReport;
+}
+
+/** A failed gateway call, as the `providerError` event reports it. */
+export interface ProviderErrorReport {
+  key: string;
+  /** The provider's name (`cloud`, `360dialog`, `d7`, …). */
+  provider: string;
+  operation: 'send' | 'markRead';
+  error: ProviderError;
+  willRetry: boolean;
 }
 
 type Listener<T> = (payload: T) => void;

@@ -3,6 +3,7 @@ import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
 import type { SentLog } from '../durability/sent-log.ts';
 import type { ParkedStore } from '../isolation/parked-store.ts';
 import type { Logger } from '../logger.ts';
+import type { HistoryOptions } from '../observability/contact-history.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   sentLog?: SentLog;
   /** Where agent tools hear about hand-overs (states tagged `handover`): the agent webhook, Chatwoot, your own sinks. */
   handover?: HandoverOptions;
+  /** Each contact's history of steps (default: the last 50, without message text; see docs/observability.md). */
+  history?: HistoryOptions;
   /**
    * Who runs each contact's work and when. Default: one process (an in-memory queue per contact);
    * `redisCoordination` for several processes sharing Redis.

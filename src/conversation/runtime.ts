@@ -24,6 +24,7 @@ import { RuntimeEvents, type RuntimeEventMap, type SentReply } from './runtime-e
 import { LocalCoordination } from './local-coordination.ts';
 import type { Coordination } from './coordination.ts';
 import type { ContactView, RuntimeOptions } from './runtime-options.ts';
+import { ContactHistory } from '../observability/contact-history.ts';
 import { Handovers } from '../handover/handovers.ts';
 
 export type { SentReply, StepReport, RuntimeEventMap } from './runtime-events.ts';
@@ -46,6 +47,8 @@ export class Runtime {
   readonly parked: ParkedStore;
   /** What the runtime reports as it works (`runtime.events.on('step', …)`). */
   readonly events: RuntimeEvents;
+  /** Each contact's bounded history (`history.append` adds entries, e.g. an agent's actions). */
+  readonly history: ContactHistory;
   /** Hand-overs to people: list them, let agents write and resolve (src/handover). */
   readonly handovers: Handovers;
   /** Conversations migrated to a newer flow version, or restarted because they could not be (see versioned flows). */
@@ -67,6 +70,7 @@ export class Runtime {
     this.logger = options.logger ?? silentLogger();
     this.parked = options.parked ?? memoryParkedStore();
     this.sentLog = options.sentLog;
+    this.history = new ContactHistory(options.history);
     this.events = new RuntimeEvents((error) => this.logger.error({ err: error }, 'a runtime event listener threw'));
     const work = (this.work = options.coordination ?? new LocalCoordination(this.store, this.clock, this.logger, () => this.sentLog?.forgetRecovered()));
     this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => work.hold());
@@ -95,6 +99,7 @@ export class Runtime {
       inspect: options.inspect,
       limits: { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) },
       armTimer,
+      history: this.history,
       observer: this.handovers,
     });
     const outbox = (this.outbox = new OutboxDelivery({
@@ -187,6 +192,11 @@ export class Runtime {
   /** Number of queued or running jobs (replies waiting for a retry are not counted). */
   get backlog(): number {
     return this.work.backlog;
+  }
+
+  /** Contacts with a pending timer (one wake-up each, at their earliest timer). */
+  get timersPending(): number {
+    return this.work.timersPending ?? 0;
   }
 
   /** Contacts with a reply waiting for its next attempt (a gateway outage shows here). */

@@ -3,6 +3,8 @@ import { silentLogger, type Logger } from '../logger.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import { ProviderError, type Provider, type SendRequest, type SendResult } from '../providers/provider.ts';
 import { needsFlowToken } from '../flows-endpoint/flow-token-placeholder.ts';
+import { contactKey } from '../store/contact-record.ts';
+import { traceProviderCall } from '../observability/tracing.ts';
 import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
 import { ThroughputLimiter, type ThroughputLimits } from './throughput-limiter.ts';
 import { isWindowOpen, needsOpenWindow, windowClosedError } from './window.ts';
@@ -70,7 +72,7 @@ export class OutboundSender {
     return withRetry(
       async () => {
         await this.limiter.acquire(send.businessNumberId, send.to);
-        return provider.send(send);
+        return tracedSend(provider, send);
       },
       {
         sleep: this.sleep,
@@ -92,7 +94,7 @@ export class OutboundSender {
     await this.limiter.acquire(request.businessNumberId, request.to);
     // The limiter may have made us wait: a bot that is stopping sends nothing new after that.
     if (!proceed()) throw new DeliveryHaltedError();
-    return provider.send({ businessNumberId: request.businessNumberId, to: request.to, message });
+    return tracedSend(provider, { businessNumberId: request.businessNumberId, to: request.to, message });
   }
 
   /**
@@ -117,4 +119,10 @@ export class OutboundSender {
     }
     return this.options.flowTokens.stamp(message, request.businessNumberId, request.to);
   }
+}
+
+/** One gateway call, in a span of its own (src/observability/tracing.ts). */
+function tracedSend(provider: Provider, request: SendRequest): Promise<SendResult> {
+  const details = { provider: provider.name, key: contactKey(request.businessNumberId, request.to), messageType: request.message.type };
+  return traceProviderCall('send', details, () => provider.send(request));
 }

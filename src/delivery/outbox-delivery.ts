@@ -5,6 +5,7 @@ import { dropFirstFromOutbox } from '../durability/outbox.ts';
 import type { Logger } from '../logger.ts';
 import { ProviderError } from '../providers/provider.ts';
 import type { ContactRecord, OutboxEntry } from '../store/contact-record.ts';
+import { noteReplyFailed, noteReplySent } from '../observability/contact-history.ts';
 import { getById, pruneOutbound, setById } from '../store/record-history.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { DeliveryHaltedError, type OutboundSender } from './outbound-sender.ts';
@@ -87,6 +88,7 @@ export class OutboxDelivery {
       if (sentBefore !== undefined) {
         // Accepted earlier (before a crash, or before a save that failed): do not send it again.
         if (getById(record.outbound, sentBefore) === undefined) setById(record.outbound, sentBefore, { status: 'accepted', at: clock.now(), type: entry.message.type });
+        noteReplySent(record, entry.id, sentBefore);
       } else {
         const outcome = await this.attempt(record, entry);
         if (outcome === 'halted') break; // the entry stays in the outbox, untouched
@@ -128,6 +130,7 @@ export class OutboxDelivery {
       });
       sent.messageId = messageId;
       setById(record.outbound, messageId, { status: 'accepted', at: clock.now(), type: entry.message.type });
+      noteReplySent(record, entry.id, messageId);
       events.emit('reply', sent);
       return { sent, called };
     } catch (error) {
@@ -136,6 +139,10 @@ export class OutboxDelivery {
       sent.error = providerError;
       const now = clock.now();
       const retryAt = this.nextAttemptAt(record, entry, providerError, now);
+      // Only gateway calls: a refusal before any call (the closed window) is no gateway's error.
+      if (called && events.has('providerError')) {
+        events.emit('providerError', { key: record.key, provider: providerError.details.provider, operation: 'send', error: providerError, willRetry: retryAt !== undefined });
+      }
       if (retryAt !== undefined) {
         entry.attempts = (entry.attempts ?? 0) + 1;
         entry.nextAttemptAt = retryAt;
@@ -159,6 +166,7 @@ export class OutboxDelivery {
       if (!entry.causedByFailure) this.options.onFailed(record, providerError);
       // Parked before it leaves the outbox: a crash in between tries it again rather than losing it.
       if ((entry.attempts ?? 0) > 0 || entry.retriedFromParked !== undefined) await this.options.onGiveUp(record, entry, providerError);
+      noteReplyFailed(record, entry.id, providerError);
       events.emit('reply', sent);
       return { sent, called };
     }

@@ -2,7 +2,8 @@ import type { Clock } from '../conversation/clock.ts';
 import type { RuntimeEvents } from '../conversation/runtime-events.ts';
 import type { Logger } from '../logger.ts';
 import type { UserEvent } from '../messages/inbound-events.ts';
-import type { Provider } from '../providers/provider.ts';
+import { ProviderError, type Provider } from '../providers/provider.ts';
+import { traceProviderCall } from '../observability/tracing.ts';
 import { sleepOn, withRetry, type RetryPolicy } from './retry.ts';
 
 /**
@@ -30,9 +31,11 @@ export class ReadReceipts {
   ) {}
 
   send(provider: Provider, key: string, event: UserEvent): void {
-    const receipt = withRetry(() => provider.markRead({ businessNumberId: event.businessNumberId, messageId: event.messageId }), {
+    const request = { businessNumberId: event.businessNumberId, messageId: event.messageId };
+    const receipt = withRetry(() => traceProviderCall('mark_read', { provider: provider.name, key }, () => provider.markRead(request)), {
       policy: this.policy,
       sleep: sleepOn(this.clock),
+      onRetry: (error) => this.reportError(provider, key, error, true),
     }).then(
       () => {
         this.counts.sent++;
@@ -40,6 +43,7 @@ export class ReadReceipts {
       },
       (error: unknown) => {
         this.counts.failed++;
+        this.reportError(provider, key, error, false);
         this.logger.warn({ err: error, contact: key, messageId: event.messageId }, 'read receipt dropped after retries');
         this.events.emit('receipt', { key, messageId: event.messageId, outcome: 'failed' });
       },
@@ -50,6 +54,12 @@ export class ReadReceipts {
       this.inFlight.delete(receipt);
       release();
     });
+  }
+
+  private reportError(provider: Provider, key: string, error: unknown, willRetry: boolean): void {
+    if (!this.events.has('providerError')) return;
+    const providerError = error instanceof ProviderError ? error : new ProviderError(String(error), { provider: provider.name, code: 0, title: String(error), retryable: false });
+    this.events.emit('providerError', { key, provider: providerError.details.provider, operation: 'markRead', error: providerError, willRetry });
   }
 
   /** Resolves when every receipt sent so far has been delivered or dropped. */

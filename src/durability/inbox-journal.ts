@@ -4,6 +4,7 @@ import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { appendSync, syncFile } from './sync-append.ts';
 import { join } from 'node:path';
 import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
+import { TimingListeners } from '../store/store-observer.ts';
 
 /** Options of the inbox journal (`createBot({ journal })` takes the tuning ones). */
 export interface InboxJournalOptions {
@@ -80,6 +81,8 @@ export class InboxJournal {
   private closed = false;
   /** Commits (write + fsync) and batches appended, for measurements. */
   readonly stats = { commits: 0, fsyncs: 0, batches: 0 };
+  /** How long each commit's fsync takes, in seconds (metrics: src/store/store-observer.ts). */
+  readonly fsyncTimings = new TimingListeners();
 
   private constructor(private readonly options: InboxJournalOptions) {}
 
@@ -221,8 +224,10 @@ export class InboxJournal {
           try {
             appendSync(this.active.fd, bytes);
             if (waiting.length > 0 && this.options.fsync !== false) {
+              const syncing = performance.now();
               await syncFile(this.active.fd, false);
               this.stats.fsyncs++;
+              this.fsyncTimings.emit((performance.now() - syncing) / 1000);
             }
           } catch (error) {
             this.tornTail = true;

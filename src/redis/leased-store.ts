@@ -1,6 +1,7 @@
 import type { ContactRecord } from '../store/contact-record.ts';
 import type { Lease } from '../store/lease.ts';
 import type { SessionStore } from '../store/session-store.ts';
+import type { StoreObserver } from '../store/store-observer.ts';
 import type { RedisStore } from './redis-store.ts';
 
 /** What an instance knows of a contact while it holds the contact's lease. */
@@ -53,6 +54,10 @@ export class LeasedStore implements SessionStore {
 
   keys(): Promise<string[]> {
     return this.redis.keys();
+  }
+
+  observe(observer: StoreObserver): () => void {
+    return this.redis.observe(observer);
   }
 
   close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { ContactRecord } from '../store/contact-record.ts';
 import { handoverMark, nextFireAt } from '../store/contact-record.ts';
 import { StaleLeaseError, type Claim, type Lease } from '../store/lease.ts';
 import type { SessionStore } from '../store/session-store.ts';
+import type { StoreObserver } from '../store/store-observer.ts';
 import { CLAIM, CONSUME, INTAKE, RELEASE, RENEW, SAVE } from './redis-scripts.ts';
 
 /** One item of a contact's inbox: what it is, and an id that names it while it waits. */
@@ -70,6 +71,7 @@ export function decodeItem(raw: string): InboxItem | DamagedItem {
  */
 export class RedisStore implements SessionStore {
   private readonly script: Record<'intake' | 'claim' | 'save' | 'consume' | 'renew' | 'release', ScriptCommand>;
+  private readonly observers = new Set<StoreObserver>();
 
   constructor(
     readonly redis: Redis,
@@ -78,7 +80,7 @@ export class RedisStore implements SessionStore {
     const define = (name: string, lua: string): ScriptCommand => {
       redis.defineCommand(name, { lua });
       const command = (redis as unknown as Record<string, (...args: Array<string | number>) => Promise<unknown>>)[name]!;
-      return (...args) => command.apply(redis, args);
+      return (...args) => this.timed(name, command.apply(redis, args));
     };
     this.script = {
       intake: define('chartbotIntake', INTAKE),
@@ -95,8 +97,23 @@ export class RedisStore implements SessionStore {
     return contact === undefined ? `${this.prefix}${part}` : `${this.prefix}${part}:${contact}`;
   }
 
+  /** Reports every round trip (script or command name, and how long it took) to `observer` (metrics). */
+  observe(observer: StoreObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private timed<T>(operation: string, call: Promise<T>): Promise<T> {
+    if (this.observers.size === 0) return call;
+    const started = performance.now();
+    return call.finally(() => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const observer of this.observers) observer.roundTrip?.(operation, seconds);
+    });
+  }
+
   async load(key: string): Promise<ContactRecord | undefined> {
-    const json = await this.redis.hget(this.key('c', key), 'rec');
+    const json = await this.timed('hget', this.redis.hget(this.key('c', key), 'rec'));
     return json ? (JSON.parse(json) as ContactRecord) : undefined;
   }
 
@@ -162,7 +179,7 @@ export class RedisStore implements SessionStore {
   /** Contacts due at or before `now`, earliest first (at most `limit`). */
   async due(now: number, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
-    return this.redis.zrangebyscore(this.key('ready'), '-inf', now, 'LIMIT', 0, limit);
+    return this.timed('zrangebyscore', this.redis.zrangebyscore(this.key('ready'), '-inf', now, 'LIMIT', 0, limit));
   }
 
   async pendingTimers(): Promise<Map<string, number>> {

@@ -15,6 +15,8 @@ import { localStorage, type JournalSettings } from './bot-storage.ts';
 import { flowsAndTemplates } from './flows-and-templates.ts';
 import type { TemplateCatalog, TemplateCatalogOptions } from '../templates/template-catalog.ts';
 import type { FlowsEndpoint, FlowsEndpointOptions } from '../flows-endpoint/flows-endpoint.ts';
+import { observeBot, type MetricsOptions } from '../observability/bot-observability.ts';
+import type { BotMetrics } from '../observability/bot-metrics.ts';
 import { handoverWiring, type HandoverBotOptions } from '../handover/handover-wiring.ts';
 
 export type { JournalSettings } from './bot-storage.ts';
@@ -47,6 +49,8 @@ export interface BotOptions extends Omit<RuntimeOptions, 'store'>, HandoverBotOp
   storeWriteAhead?: boolean;
   /** Enables the proactive-message API (`/api/messages`) and the admin API (`/api/sessions`, `/api/parked`), guarded by this bearer token. */
   apiToken?: string;
+  /** Prometheus metrics at `GET /metrics` (CHARTBOT_METRICS=true; see docs/observability.md). */
+  metrics?: boolean | MetricsOptions;
   /**
    * Serve the `/api` routes on this port instead of the webhook's (`CHARTBOT_API_PORT`), e.g. one
    * that only the internal network reaches. 0: an ephemeral port.
@@ -91,6 +95,8 @@ export interface Bot {
   flows?: FlowsEndpoint;
   /** The inbox journal, when on (its backlog and commit statistics). */
   inbox?: DurableInbox;
+  /** The bot's metrics (its own prom-client registry), when `metrics` is on. */
+  metrics?: BotMetrics;
   /** What `/health` reports (problems such as a full disk). */
   health: HealthMonitor;
   /**
@@ -135,6 +141,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const app = new Koa();
   app.silent = true; // errors are logged below, once, with context
+  // Observability (src/observability): webhook spans and metrics first, to see every final answer.
+  const observability = observeBot({ runtime, store: storage.store, ...(inbox ? { inbox } : {}), metrics: options.metrics, apiToken: options.apiToken });
+  app.use(observability.webhooks);
   app.on('error', (error: unknown) => logger.error({ err: error }, 'http error'));
   app.use(async (ctx, next) => {
     try {
@@ -176,6 +185,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       target.use(router.routes()).use(router.allowedMethods());
     }
   }
+  observability.mount(apiApp ?? app); // GET /metrics, GET /api/sessions/{businessNumberId}/{waId}/history
   for (const router of handover.publicRouters(runtime)) app.use(router.routes()).use(router.allowedMethods()); // Chatwoot's webhook
 
   const servers = new BotServers(app, apiApp, options.http);
@@ -186,6 +196,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(inbox ? { inbox } : {}),
     ...(extras.templates ? { templates: extras.templates } : {}),
     ...(extras.flows ? { flows: extras.flows } : {}),
+    ...(observability.metrics ? { metrics: observability.metrics } : {}),
     health,
     listen: (port = 0, host = '127.0.0.1') => servers.listen(port, host, options.apiPort),
     async close() {
@@ -195,6 +206,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await intake.close();
       await storage.close();
       await extras.close();
+      observability.close();
     },
   };
 }

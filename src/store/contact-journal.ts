@@ -1,6 +1,7 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitLog } from './group-commit-log.ts';
+import { TimingListeners } from './store-observer.ts';
 import { inlineCheckpointWriter, type CheckpointWriter, type FileWrite } from './checkpoint-writer.ts';
 import { isPerRecordError } from './write-errors.ts';
 import { makeDurable } from './make-durable.ts';
@@ -97,7 +98,7 @@ export class ContactJournal {
     segment: number,
   ) {
     this.segment = segment;
-    this.log = new GroupCommitLog(this.path(segment));
+    this.log = this.openLog(segment);
     this.retryDelay = options.retryMs ?? 1000;
   }
 
@@ -136,6 +137,13 @@ export class ContactJournal {
       for (const segment of segments) await unlink(join(options.dir, `journal-${segment}.jsonl`));
     };
     return { journal, recovered, finishRecovery };
+  }
+
+  /** How long each group commit's fsync takes (store-observer.ts). */
+  readonly fsyncTimings = new TimingListeners();
+
+  private openLog(segment: number): GroupCommitLog {
+    return new GroupCommitLog(this.path(segment), (seconds) => this.fsyncTimings.emit(seconds));
   }
 
   private path(segment: number): string {
@@ -190,7 +198,7 @@ export class ContactJournal {
   private checkpoint(): Promise<void> {
     const old = this.log;
     const changes = this.pending;
-    this.log = new GroupCommitLog(this.path(++this.segment));
+    this.log = this.openLog(++this.segment);
     this.pending = new Map();
     this.checkpointing.push(changes);
     this.unwritten += changes.size;

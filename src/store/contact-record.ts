@@ -2,6 +2,7 @@ import type { DeliveryStatus } from '../messages/status-update.ts';
 import type { WhatsAppError } from '../messages/inbound-events.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import type { AgentAction, AgentOutboxEntry, HandoverInfo, SinkState } from '../handover/handover-record.ts';
+import type { HistoryEntry } from '../observability/contact-history.ts';
 
 /** A delayed event (`after`, or `raise`/`sendTo` with a delay) waiting to fire for one contact. */
 export interface PendingTimer {
@@ -80,6 +81,8 @@ export interface ContactRecord {
   sinkState?: Record<string, SinkState>;
   /** Agent messages, resolves and hand-over timeouts, most recent last (bounded). */
   agentLog?: AgentAction[];
+  /** The last steps and agent actions, oldest first, bounded (src/observability/contact-history.ts). */
+  history?: HistoryEntry[];
   updatedAt: number;
 }
 

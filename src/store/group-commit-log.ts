@@ -33,7 +33,14 @@ export class GroupCommitLog {
   /** Group commits (each one write and one fdatasync) so far. */
   commits = 0;
 
-  constructor(readonly file: string) {}
+  /**
+   * @param onFsync told how long each commit's fdatasync took, in seconds (metrics: the journal's
+   *   fsync latency; see store-observer.ts)
+   */
+  constructor(
+    readonly file: string,
+    private readonly onFsync?: (seconds: number) => void,
+  ) {}
 
   /** Appends `line` (ending in a newline); resolves when it is durable. */
   append(line: string): Promise<void> {
@@ -63,7 +70,9 @@ export class GroupCommitLog {
         const bytes = Buffer.from(text);
         try {
           appendSync(this.fd, bytes);
+          const syncing = performance.now();
           await syncFile(this.fd, true);
+          this.onFsync?.((performance.now() - syncing) / 1000);
         } catch (error) {
           this.tornTail = true;
           this.cutTornTail();

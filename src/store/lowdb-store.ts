@@ -258,6 +258,12 @@ export async function lowdbStore(options: LowdbStoreOptions): Promise<SessionSto
       const onDisk = await allKeys();
       return journal ? [...new Set([...onDisk, ...journal.keys()])] : onDisk;
     },
+    observe(observer) {
+      // Only the write-ahead journal fsyncs in groups; without it each save is its own atomic file write.
+      const report = observer.journalFsync;
+      if (!journal || !report) return () => {};
+      return journal.fsyncTimings.add((seconds) => report.call(observer, 'store', seconds));
+    },
     async close() {
       await journal?.close();
       await index.close();

@@ -1,5 +1,6 @@
 import type { ContactRecord } from './contact-record.ts';
 import type { Claim, Lease } from './lease.ts';
+import type { StoreObserver } from './store-observer.ts';
 
 /**
  * Where contact records live. Two methods carry the conversation (`load`, `save`); `dueTimers`
@@ -42,4 +43,9 @@ export interface SessionStore {
   keys(): Promise<string[]>;
   /** Flushes what is pending and releases files; no call may follow. */
   close(): Promise<void>;
+  /**
+   * Optional: reports the store's own timings (journal fsyncs; round trips of a store kept on a
+   * server, such as Redis) to `observer` until the returned function is called. Metrics use it.
+   */
+  observe?(observer: StoreObserver): () => void;
 }

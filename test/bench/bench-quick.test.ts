@@ -43,10 +43,20 @@ describe('npm run bench -- --quick', () => {
       expect(run.rss).toBeGreaterThan(0);
     }
     expect(results.memory.rssMb).toBeGreaterThan(0);
-    expect(results.micro.map((m) => m.opsPerSecond > 0)).toEqual([true, true, true, true, true, true, true]);
-    expect(results.budget).toHaveLength(5);
+    expect(results.micro.map((m) => m.opsPerSecond > 0)).toEqual([true, true, true, true, true, true, true, true]);
+    // Metrics off and on, in slices ordered off, on, on, off, …, both scenarios measured, scraped while on.
+    expect(results.metrics.order).toEqual(['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off']);
+    expect(results.metrics.slices.map((s) => s.mode)).toEqual([...results.metrics.order, ...results.metrics.order]);
+    for (const s of results.metrics.slices) expect(s.completed).toBeGreaterThan(0);
+    expect(results.metrics.rows.map((row) => row.scenario)).toEqual(['single-message POSTs', 'batches of 10']);
+    for (const row of results.metrics.rows) expect([row.off.messagesPerSecond > 0, row.on.messagesPerSecond > 0]).toEqual([true, true]);
+    expect(results.metrics.scrapes).toBeGreaterThan(0);
+    expect([results.metrics.inProcess.offUs > 0, results.metrics.inProcess.onUs > 0]).toEqual([true, true]);
+    expect(Number.isFinite(results.metrics.throughputCostPercent)).toBe(true);
+    expect(results.budget).toHaveLength(7);
     expect(output).toContain('chartbot / bare Koa (single-message POSTs)');
     expect(output).toContain('bare bot / bare Koa');
     expect(output).toContain('persist cost ratio 2000/1000');
-  }, 120_000);
+    expect(output).toContain('throughput lost with metrics on');
+  }, 180_000); // the quick bench takes about a minute here; more on a busy machine
 });
