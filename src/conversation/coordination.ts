@@ -26,6 +26,11 @@ export interface ContactWorkHandlers {
  * and a sorted set of due contacts. The runtime talks only to this interface.
  */
 export interface Coordination {
+  /**
+   * Several processes share the contacts: work that must not run twice at once for a contact (the
+   * delivery of hand-over notifications) runs in the contact's turn.
+   */
+  readonly distributed: boolean;
   /** Called once by the runtime with the handlers of its contact jobs. */
   bind(handlers: ContactWorkHandlers): void;
   /** Picks up what the last run left: pending timers, unsent replies (local), due contacts (distributed). */

@@ -15,6 +15,7 @@ import { TimerScheduler } from './timer-scheduler.ts';
  * say which contacts have pending timers and unsent replies.
  */
 export class LocalCoordination implements Coordination {
+  readonly distributed = false;
   private readonly queue: KeyedQueue;
   private readonly timers: TimerScheduler;
   /** Replies waiting for their next attempt, one wake-up per contact. */

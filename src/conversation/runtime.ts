@@ -89,6 +89,7 @@ export class Runtime {
       hold: () => work.hold(),
       jobs: () => this.jobs,
       step: () => step,
+      inTurn: work.distributed,
     });
     const step = new ContactStep({
       registry: this.registry,
@@ -142,7 +143,10 @@ export class Runtime {
       event: (key, event) => jobs.event(key, event),
       timers: (key) => jobs.timers(key),
       outbox: (key) => jobs.outbox(key),
-      due: (key) => jobs.due(key),
+      due: async (key) => {
+        await jobs.due(key);
+        if (work.distributed) await this.handovers.deliverDue(key);
+      },
     });
   }
 

@@ -18,6 +18,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { AgentSink } from './agent-sink.ts';
 import { HANDOVER_TAG, type SinkState } from './handover-record.ts';
 import { NotificationDelivery } from './notification-delivery.ts';
+import { deliverInTurn } from './lease-bound-delivery.ts';
 import { logAgentAction, trackHandover } from './track-handover.ts';
 
 /** Hand-over settings of a runtime: where agent tools are told about hand-overs. */
@@ -83,6 +84,11 @@ export interface HandoversDeps {
   hold: () => () => void;
   /** The runtime's contact jobs and step (built after this object). */
   jobs: () => ContactJobs;
+  /**
+   * Several instances share the contacts (Redis): notifications are delivered in the contact's turn
+   * (`deliverDue`) by whoever holds it, never beside it by the instance that saved them.
+   */
+  inTurn: boolean;
   step: () => ContactStep;
 }
 
@@ -136,7 +142,21 @@ export class Handovers implements StepObserver {
 
   /** @internal After the save: deliver the new notifications. */
   afterSave(record: ContactRecord): void {
-    if (record.agentOutbox?.length) this.delivery.sync(record);
+    if (record.agentOutbox?.length && !this.deps.inTurn) this.delivery.sync(record);
+  }
+
+  /** @internal In the contact's turn (several instances on Redis): deliver its notifications that are due. */
+  async deliverDue(key: string): Promise<void> {
+    const record = await this.deps.jobs().loadExisting(key);
+    if (!record?.agentOutbox?.length) return;
+    await deliverInTurn(record, {
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      sinks: this.deps.options?.sinks ?? [],
+      providerFor: this.deps.providerFor,
+      save: (changed) => this.deps.store.save(changed),
+      ...(this.deps.options?.retry ? { retry: this.deps.options.retry } : {}),
+    });
   }
 
   /** @internal Whether to mark the user's messages read now (a flow may turn it off during hand-overs). */
@@ -145,8 +165,9 @@ export class Handovers implements StepObserver {
     return this.deps.registry.forNumber(record.businessNumberId).handover?.markRead !== false;
   }
 
-  /** @internal Resumes the deliveries left by the last run. */
+  /** @internal Resumes the deliveries left by the last run (several instances: the due contacts do). */
   async start(): Promise<void> {
+    if (this.deps.inTurn) return;
     let resumed = 0;
     for (const key of await this.keys()) {
       const record = await this.deps.jobs().loadExisting(key);

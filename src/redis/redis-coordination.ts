@@ -55,6 +55,7 @@ const RUN_WAIT_MS = 30_000;
  * fenced, and consumes the inbox item it processed.
  */
 export class RedisCoordination implements Coordination {
+  readonly distributed = true;
   /** The store the runtime uses: loads from the lease's copy, fenced saves (leased-store.ts). */
   readonly store: LeasedStore;
   readonly owner: string;
@@ -202,6 +203,8 @@ export class RedisCoordination implements Coordination {
         await this.handlers.due(key);
         for (const item of items) await this.handle(key, context, item);
         while (worker.jobs.length > 0) await worker.jobs.shift()!.run();
+        // What that work made due now (hand-over notifications) is done in this turn too.
+        await this.handlers.due(key);
         const outcome = await this.redis.releaseOrContinue(context.lease);
         if (outcome.status === 'more') {
           items = outcome.items;

@@ -42,8 +42,10 @@ return { token, rec, redis.call('LRANGE', KEYS[3], 0, tonumber(ARGV[5]) - 1) }
 
 /**
  * Saves a record under a lease (fencing: refused unless the lease is current and no later token
- * wrote), and removes the inbox item it processed when that item is still at the head.
- * KEYS: lease, c, in. ARGV: lease value, token, record JSON, due ('' = none), consumed item id ('' = none).
+ * wrote), removes the inbox item it processed when that item is still at the head, and keeps the
+ * set of contacts in a hand-over (or with notifications for agents pending).
+ * KEYS: lease, c, in, handovers. ARGV: lease value, token, record JSON, due ('' = none),
+ * consumed item id ('' = none), in hand-over ('1' / '0'), contact.
  */
 export const SAVE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -54,6 +56,7 @@ if ARGV[5] ~= '' then
   local head = redis.call('LINDEX', KEYS[3], 0)
   if head and string.sub(head, 1, #ARGV[5] + 1) == ARGV[5] .. '\\t' then redis.call('LPOP', KEYS[3]) end
 end
+if ARGV[6] == '1' then redis.call('SADD', KEYS[4], ARGV[7]) else redis.call('SREM', KEYS[4], ARGV[7]) end
 return 1
 `;
 

@@ -42,7 +42,9 @@ type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
  */
 export function nextDueAt(record: ContactRecord): number | undefined {
   const head = record.outbox?.[0];
-  const candidates = [nextFireAt(record), head ? (head.nextAttemptAt ?? 0) : undefined, record.agentOutbox?.length ? 0 : undefined];
+  // Hand-over notifications waiting: now, or when their failing sink's next attempt is due.
+  const notifications = (record.agentOutbox ?? []).map((entry) => record.agentRetry?.[entry.sink]?.nextAttemptAt ?? 0);
+  const candidates = [nextFireAt(record), head ? (head.nextAttemptAt ?? 0) : undefined, ...notifications];
   const defined = candidates.filter((at): at is number => at !== undefined);
   return defined.length > 0 ? Math.min(...defined) : undefined;
 }
@@ -124,11 +126,16 @@ export class RedisStore implements SessionStore {
    */
   async save(record: ContactRecord, lease?: Lease, consumed?: string, json = JSON.stringify(record)): Promise<void> {
     const due = nextDueAt(record);
+    const inHandover = handoverMark(record) === undefined ? '0' : '1';
     if (!lease) {
-      await this.redis.hset(this.key('c', record.key), 'rec', json, 'due', due === undefined ? '' : String(due));
+      await this.redis
+        .multi()
+        .hset(this.key('c', record.key), 'rec', json, 'due', due === undefined ? '' : String(due))
+        [inHandover === '1' ? 'sadd' : 'srem'](this.key('handovers'), record.key)
+        .exec();
       return;
     }
-    const ok = await this.script.save(3, this.key('lease', lease.key), this.key('c', lease.key), this.key('in', lease.key), `${lease.owner}:${lease.token}`, lease.token, json, due === undefined ? '' : String(due), consumed ?? '');
+    const ok = await this.script.save(4, this.key('lease', lease.key), this.key('c', lease.key), this.key('in', lease.key), this.key('handovers'), `${lease.owner}:${lease.token}`, lease.token, json, due === undefined ? '' : String(due), consumed ?? '', inHandover, record.key);
     if (ok !== 1) throw new StaleLeaseError(lease);
   }
 
@@ -197,10 +204,9 @@ export class RedisStore implements SessionStore {
     return keys;
   }
 
+  /** Contacts in a hand-over or with notifications pending: a set the saves keep (no scan of every record). */
   async handoverContacts(): Promise<string[]> {
-    const keys: string[] = [];
-    await this.eachRecord((key, record) => void (handoverMark(record) !== undefined ? keys.push(key) : undefined));
-    return keys;
+    return this.timed('smembers', this.redis.smembers(this.key('handovers')));
   }
 
   async keys(): Promise<string[]> {

@@ -79,6 +79,11 @@ export interface ContactRecord {
   agentOutbox?: AgentOutboxEntry[];
   /** What each agent sink keeps for this contact (e.g. its Chatwoot conversation), by sink name. */
   sinkState?: Record<string, SinkState>;
+  /**
+   * Several instances on Redis: per sink, the failures so far and when its next attempt is due, for
+   * notifications delivered in the contact's turn (absent when none failed).
+   */
+  agentRetry?: Record<string, { attempts: number; nextAttemptAt: number }>;
   /** Agent messages, resolves and hand-over timeouts, most recent last (bounded). */
   agentLog?: AgentAction[];
   /** The last steps and agent actions, oldest first, bounded (src/observability/contact-history.ts). */
