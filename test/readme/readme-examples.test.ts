@@ -90,8 +90,9 @@ describe('README "try it with curl"', () => {
     expect(read).toMatchObject({ status: 'read', message_id: 'wamid.try-1' });
     expect(answer).toMatchObject({ to: '4915550001', interactive: { body: { text: 'Hi Ann! How can we help you today?' } } });
 
-    // The second curl taps the FAQ button of that answer.
-    const [, tap] = /<!-- curl: try-button -->\n```sh\n([\s\S]*?)```/.exec(readme) ?? [];
+    // The second curl (docs/events.md) taps the FAQ button of that answer.
+    const events = await readFile('docs/events.md', 'utf8');
+    const [, tap] = /<!-- curl: try-button -->\n```sh\n([\s\S]*?)```/.exec(events) ?? [];
     const tapBody = /-d '([\s\S]*)'\n$/.exec(tap!)![1]!.replace(`'"$(date +%s)"'`, String(Math.floor(Date.now() / 1000)));
     expect((await fetch(`${t.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tapBody })).status).toBe(200);
     await t.mock.waitFor(4);
