@@ -87,7 +87,7 @@ export { checkTemplateSend, describeProblem, type TemplateProblem } from './temp
 export { TemplateCatalog, TemplateMismatchError, type TemplateCatalogOptions } from './templates/template-catalog.ts';
 export { fetchMessageTemplates, type TemplateListSource } from './templates/fetch-templates.ts';
 export { parseMessageTemplate, describeParameters, placeholders, type MessageTemplate, type TemplateDefinitionComponent, type TemplateDefinitionButton } from './templates/message-template.ts';
-export type { TemplateUpdate } from './messages/parse-webhook.ts';
+export type { TemplateUpdate } from './messages/template-updates.ts';
 export { screen, closeFlow, type FlowScreen, type FlowClose, type FlowAnswer } from './conversation/screen.ts';
 export { FlowsEndpoint, type FlowsEndpointOptions } from './flows-endpoint/flows-endpoint.ts';
 export { FlowTokenIssuer, FlowTokenError, flowTokenKey, flowTokenTag, DEFAULT_FLOW_TOKEN_TTL_MS, type FlowTokenClaims } from './flows-endpoint/flow-token.ts';
