@@ -1,23 +1,17 @@
-import { z } from 'zod';
 import { CLOUD_API_DEFAULT_URL, DIALOG360_DEFAULT_URL } from './providers/cloud-api.ts';
 import { D7_DEFAULT_URL } from './providers/d7.ts';
+import { ConfigError } from './config-error.ts';
+import { handoverConfig } from './config-handover.ts';
+import { parseNumbers, type NumberProviderConfig } from './config-numbers.ts';
+import { configSchema } from './config-schema.ts';
 
-/** Thrown for a configuration that cannot work; the message names the variable and the fix. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// The configuration's pieces, importable from here: its error, its schema, WHATSAPP_NUMBERS.
+export { ConfigError } from './config-error.ts';
+export { configSchema } from './config-schema.ts';
+export type { NumberProviderConfig } from './config-numbers.ts';
 
 /** The gateways `WHATSAPP_PROVIDER` can name. */
 export type ProviderName = 'cloud' | '360dialog' | 'd7' | 'console';
-
-/** One business number's own gateway (WHATSAPP_NUMBERS), when numbers use different gateways. */
-export interface NumberProviderConfig {
-  provider: ProviderName;
-  token?: string;
-  apiUrl?: string;
-  /** D7 originator number. */
-  sender?: string;
-}
 
 /** The configuration `chartbot start` reads from the environment (see `loadConfig` and docs/configuration.md). */
 export interface Config {
@@ -89,66 +83,6 @@ export interface Config {
   /** Keep message text in the history (CHARTBOT_HISTORY_TEXT=true; default off). */
   historyText: boolean;
 }
-
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const port = optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional());
-const milliseconds = optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional());
-
-/** Every environment variable `chartbot start` reads; config-variables.ts describes each one. */
-export const configSchema = z.object({
-  PORT: port,
-  HOST: optional,
-  CHARTBOT_API_PORT: port,
-  CHARTBOT_MAX_BACKLOG: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1)).optional()),
-  CHARTBOT_SHUTDOWN_GRACE_MS: milliseconds,
-  CHARTBOT_REPLY_RETRY_MAX_MS: milliseconds,
-  CHARTBOT_REDIS_URL: optional.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
-  CHARTBOT_REDIS_PREFIX: optional.pipe(z.string().max(100).optional()),
-  CHARTBOT_REDIS_LEASE_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(500).max(600_000)).optional()),
-  WHATSAPP_PROVIDER: optional.pipe(z.enum(['cloud', '360dialog', 'd7', 'console']).optional()),
-  WHATSAPP_SENDER: optional,
-  CHARTBOT_API_TOKEN: optional,
-  CHARTBOT_THROUGHPUT_MPS: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(10000)).optional()),
-  WHATSAPP_NUMBERS: optional,
-  WHATSAPP_TOKEN: optional,
-  WHATSAPP_API_URL: optional.pipe(z.url().optional()),
-  WHATSAPP_APP_SECRET: optional,
-  WHATSAPP_VERIFY_TOKEN: optional,
-  CHARTBOT_DATA_DIR: optional,
-  FLOWS_DIR: optional,
-  LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
-  CHARTBOT_FLOW: optional,
-  CHARTBOT_MARK_READ: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  CHARTBOT_STORE_JOURNAL: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  WHATSAPP_360DIALOG_SECRET: optional,
-  WHATSAPP_WEBHOOK_HEADER: optional.pipe(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional()),
-  WHATSAPP_WEBHOOK_SECRET: optional,
-  CHARTBOT_ALLOW_UNSIGNED: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  NODE_ENV: optional,
-  CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
-  WHATSAPP_BUSINESS_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric WhatsApp Business Account id').optional()),
-  CHARTBOT_TEMPLATE_CHECK: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  WHATSAPP_FLOWS_PRIVATE_KEY: optional,
-  WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: optional,
-  CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
-  // Hand-over to people (docs/handover.md).
-  CHARTBOT_AGENT_WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
-  CHARTBOT_AGENT_WEBHOOK_SECRET: optional,
-  CHATWOOT_URL: optional.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
-  CHATWOOT_API_TOKEN: optional,
-  CHATWOOT_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric account id').transform(Number).optional()),
-  CHATWOOT_INBOX_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric inbox id').transform(Number).optional()),
-  CHATWOOT_WEBHOOK_TOKEN: optional,
-  CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  CHARTBOT_METRICS_TOKEN: optional,
-  CHARTBOT_HISTORY_SIZE: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number (0 keeps no history)').transform(Number).pipe(z.number().max(1000, 'at most 1000 (every entry is saved with the contact)')).optional()),
-  CHARTBOT_HISTORY_TEXT: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-});
 
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
@@ -253,78 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-/** The agent webhook and the Chatwoot connector: each all or nothing, so a half-set one fails at start. */
-function handoverConfig(e: z.infer<typeof configSchema>): Pick<Config, 'agentWebhook' | 'chatwoot'> {
-  const config: Pick<Config, 'agentWebhook' | 'chatwoot'> = {};
-  if (e.CHARTBOT_AGENT_WEBHOOK_URL || e.CHARTBOT_AGENT_WEBHOOK_SECRET) {
-    if (!e.CHARTBOT_AGENT_WEBHOOK_URL || !e.CHARTBOT_AGENT_WEBHOOK_SECRET) {
-      throw new ConfigError('CHARTBOT_AGENT_WEBHOOK_URL and CHARTBOT_AGENT_WEBHOOK_SECRET go together: where to POST hand-over events, and the secret that signs them (X-Chartbot-Signature)');
-    }
-    config.agentWebhook = { url: e.CHARTBOT_AGENT_WEBHOOK_URL, secret: e.CHARTBOT_AGENT_WEBHOOK_SECRET };
-  }
-  const chatwoot = {
-    CHATWOOT_URL: e.CHATWOOT_URL,
-    CHATWOOT_API_TOKEN: e.CHATWOOT_API_TOKEN,
-    CHATWOOT_ACCOUNT_ID: e.CHATWOOT_ACCOUNT_ID,
-    CHATWOOT_INBOX_ID: e.CHATWOOT_INBOX_ID,
-    CHATWOOT_WEBHOOK_TOKEN: e.CHATWOOT_WEBHOOK_TOKEN,
-  };
-  const missing = Object.entries(chatwoot).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (missing.length > 0 && missing.length < 5) {
-    throw new ConfigError(`the Chatwoot connector needs ${missing.join(', ')} too (set all of CHATWOOT_URL, CHATWOOT_API_TOKEN, CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_WEBHOOK_TOKEN, or none)`);
-  }
-  if (missing.length === 0) {
-    if (chatwoot.CHATWOOT_WEBHOOK_TOKEN!.length < 16) {
-      throw new ConfigError('CHATWOOT_WEBHOOK_TOKEN must be at least 16 characters (it is the only thing that admits Chatwoot\'s webhook): e.g. openssl rand -hex 24');
-    }
-    config.chatwoot = {
-      url: chatwoot.CHATWOOT_URL!,
-      apiToken: chatwoot.CHATWOOT_API_TOKEN!,
-      accountId: chatwoot.CHATWOOT_ACCOUNT_ID!,
-      inboxId: chatwoot.CHATWOOT_INBOX_ID!,
-      webhookToken: chatwoot.CHATWOOT_WEBHOOK_TOKEN!,
-    };
-  }
-  return config;
-}
-
 /** The gateway's public base URL. */
 export function defaultApiUrl(provider: ProviderName): string {
   return provider === '360dialog' ? DIALOG360_DEFAULT_URL : provider === 'd7' ? D7_DEFAULT_URL : CLOUD_API_DEFAULT_URL;
-}
-
-const numberSchema = z.record(
-  z.string().min(1),
-  z.object({
-    provider: z.enum(['cloud', '360dialog', 'd7', 'console']),
-    token: z.string().min(1).optional(),
-    apiUrl: z.url().optional(),
-    sender: z.string().min(1).optional(),
-  }),
-);
-
-/** WHATSAPP_NUMBERS: `{"<phone_number_id>": {"provider":"d7","token":"…","sender":"…"}, …}`. */
-function parseNumbers(raw: string | undefined): Record<string, NumberProviderConfig> {
-  if (raw === undefined) return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('WHATSAPP_NUMBERS must be JSON: {"<phone_number_id>": {"provider": "cloud", "token": "…"}}');
-  }
-  const result = numberSchema.safeParse(json);
-  if (!result.success) {
-    throw new ConfigError(`invalid WHATSAPP_NUMBERS: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const numbers: Record<string, NumberProviderConfig> = {};
-  for (const [id, n] of Object.entries(result.data)) {
-    if (n.provider !== 'console' && !n.token) throw new ConfigError(`WHATSAPP_NUMBERS.${id}: provider ${n.provider} needs a token`);
-    if (n.provider === 'd7' && !n.sender) throw new ConfigError(`WHATSAPP_NUMBERS.${id}: provider d7 needs a sender`);
-    const entry: NumberProviderConfig = { provider: n.provider };
-    if (n.token) entry.token = n.token;
-    if (n.apiUrl) entry.apiUrl = n.apiUrl;
-    if (n.sender) entry.sender = n.sender;
-    numbers[id] = entry;
-  }
-  return numbers;
 }
