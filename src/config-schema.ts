@@ -7,6 +7,8 @@ const optional = z
 
 const port = optional.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().max(65535)).optional());
 const milliseconds = optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional());
+/** A switch: true or false (1 or 0); what unset means is the variable's own default. */
+const flag = optional.pipe(z.enum(['true', 'false', '1', '0']).optional());
 
 /** Every environment variable `chartbot start` reads; config-variables.ts describes each one. */
 export const configSchema = z.object({
@@ -32,17 +34,17 @@ export const configSchema = z.object({
   FLOWS_DIR: optional,
   LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   CHARTBOT_FLOW: optional,
-  CHARTBOT_MARK_READ: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  CHARTBOT_STORE_JOURNAL: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_MARK_READ: flag,
+  CHARTBOT_STORE_JOURNAL: flag,
   WHATSAPP_360DIALOG_SECRET: optional,
   WHATSAPP_WEBHOOK_HEADER: optional.pipe(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional()),
   WHATSAPP_WEBHOOK_SECRET: optional,
-  CHARTBOT_ALLOW_UNSIGNED: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
-  CHARTBOT_MASK_PHONES: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_ALLOW_UNSIGNED: flag,
+  CHARTBOT_MASK_PHONES: flag,
   NODE_ENV: optional,
-  CHARTBOT_SERVICE_TIMEOUT_MS: optional.pipe(z.string().regex(/^\d+$/, 'must be milliseconds').transform(Number).pipe(z.number().min(1)).optional()),
+  CHARTBOT_SERVICE_TIMEOUT_MS: milliseconds,
   WHATSAPP_BUSINESS_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric WhatsApp Business Account id').optional()),
-  CHARTBOT_TEMPLATE_CHECK: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_TEMPLATE_CHECK: flag,
   WHATSAPP_FLOWS_PRIVATE_KEY: optional,
   WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE: optional,
   CHARTBOT_MICROSTEP_BUDGET: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(10)).optional()),
@@ -54,10 +56,10 @@ export const configSchema = z.object({
   CHATWOOT_ACCOUNT_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric account id').transform(Number).optional()),
   CHATWOOT_INBOX_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric inbox id').transform(Number).optional()),
   CHATWOOT_WEBHOOK_TOKEN: optional,
-  CHARTBOT_METRICS: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_METRICS: flag,
   CHARTBOT_METRICS_TOKEN: optional,
   CHARTBOT_HISTORY_SIZE: optional.pipe(z.string().regex(/^\d+$/, 'must be a whole number (0 keeps no history)').transform(Number).pipe(z.number().max(1000, 'at most 1000 (every entry is saved with the contact)')).optional()),
-  CHARTBOT_HISTORY_TEXT: optional.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  CHARTBOT_HISTORY_TEXT: flag,
 });
 
 /** The environment as the schema read it: trimmed, empty as unset, numbers as numbers. */
