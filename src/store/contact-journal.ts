@@ -1,12 +1,11 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { unlink } from 'node:fs/promises';
 import { GroupCommitLog } from './group-commit-log.ts';
+import { readSegments, segmentPath } from './journal-segments.ts';
 import { TimingListeners } from './store-observer.ts';
 import { inlineCheckpointWriter, type CheckpointWriter, type FileWrite } from './checkpoint-writer.ts';
 import { isPerRecordError } from './write-errors.ts';
 import { makeDurable } from './make-durable.ts';
 
-const SEGMENT = /^journal-(\d+)\.jsonl$/;
 /**
  * Checkpoints of at most this many files are written and made durable on the main thread (about
  * 40 µs a file): a small store, or a test, never starts the writer thread.
@@ -110,31 +109,12 @@ export class ContactJournal {
   static async open(
     options: ContactJournalOptions,
   ): Promise<{ journal: ContactJournal; recovered: Map<string, string>; finishRecovery: (files: string[]) => Promise<void> }> {
-    const segments = (await readdir(options.dir))
-      .map((name) => SEGMENT.exec(name))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => Number(match[1]))
-      .sort((a, b) => a - b);
-    const recovered = new Map<string, string>();
-    for (const segment of segments) {
-      for (const line of (await readFile(join(options.dir, `journal-${segment}.jsonl`), 'utf8')).split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab < 0) continue;
-        try {
-          const key = JSON.parse(line.slice(0, tab)) as string;
-          const json = line.slice(tab + 1);
-          JSON.parse(json);
-          recovered.set(key, json);
-        } catch {
-          // a line torn by a crash mid-append: its save was never acknowledged
-        }
-      }
-    }
+    const { segments, recovered } = await readSegments(options.dir);
     const journal = new ContactJournal(options, (segments[segments.length - 1] ?? 0) + 1);
     const finishRecovery = async (files: string[]) => {
       if (segments.length === 0) return;
       await makeDurable(files, options.dir);
-      for (const segment of segments) await unlink(join(options.dir, `journal-${segment}.jsonl`));
+      for (const segment of segments) await unlink(segmentPath(options.dir, segment));
     };
     return { journal, recovered, finishRecovery };
   }
@@ -147,7 +127,7 @@ export class ContactJournal {
   }
 
   private path(segment: number): string {
-    return join(this.options.dir, `journal-${segment}.jsonl`);
+    return segmentPath(this.options.dir, segment);
   }
 
   /** Journals a contact's new record; resolves when it is durable. Its file is rewritten at the next checkpoint. */
