@@ -18,8 +18,10 @@ import { formatDuration, parseDuration, type Duration } from './duration.ts';
 import { FakeClock } from './fake-clock.ts';
 import { FlowFailures, type FlowErrorMode } from './flow-failures.ts';
 import { recordingProvider, type RecordingProvider } from './recording-provider.ts';
-import { statusEnvelope, webhookEnvelope } from './simulated-messages.ts';
-import { TestContact, type ContactDriver } from './test-contact.ts';
+import type { ObservedContact } from './observed-contact.ts';
+import { statusEnvelope, webhookEnvelope, type MessageBody } from './simulated-messages.ts';
+import type { ContactDriver } from './contact-driver.ts';
+import { TestContact } from './test-contact.ts';
 import { TestAgent, type AgentDriver } from './test-agent.ts';
 
 /** A flow as tests name it: a machine, `defineFlow(...)`, a loaded Flow, or a flow file path. */
@@ -276,7 +278,7 @@ export class TestBot {
     this.snapshots.set(contactKey(input.businessNumberId, input.contact.waId), snapshot as RootSnapshot);
   }
 
-  private async sendMessage(contact: TestContact, body: Parameters<ContactDriver['sendMessage']>[1]): Promise<string> {
+  private async sendMessage(contact: ObservedContact, body: MessageBody): Promise<string> {
     const messageId = `wamid.user.${this.runId}.${++this.messageCounter}`;
     const envelope = webhookEnvelope({
       businessNumberId: contact.businessNumberId,
