@@ -1,18 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exchangeWithContact } from '../flows-endpoint/flow-exchange.ts';
 import { FlowTokenIssuer } from '../flows-endpoint/flow-token.ts';
-import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
-import type { Flow, FlowDefinition } from '../conversation/define-flow.ts';
-import { createFlowRegistry, type FlowRegistry } from '../conversation/flow-registry.ts';
-import { loadFlowFile, toFlow } from '../conversation/load-flows.ts';
+import type { InspectionEvent, StateValue } from 'xstate';
+import { createFlowRegistry } from '../conversation/flow-registry.ts';
 import { Runtime } from '../conversation/runtime.ts';
-import type { DeliveryOptions } from '../delivery/outbound-sender.ts';
-import type { Logger } from '../logger.ts';
 import { parseWebhook } from '../messages/parse-webhook.ts';
 import { contactKey, emptyRecord } from '../store/contact-record.ts';
 import { lowdbStore } from '../store/lowdb-store.ts';
 import { memoryStore } from '../store/memory-store.ts';
-import type { SessionStore } from '../store/session-store.ts';
 import { CoverageRecorder, type CoverageReport } from './coverage.ts';
 import { formatDuration, parseDuration, type Duration } from './duration.ts';
 import { FakeClock } from './fake-clock.ts';
@@ -21,65 +16,13 @@ import { recordingProvider, type RecordingProvider } from './recording-provider.
 import type { ObservedContact } from './observed-contact.ts';
 import { statusEnvelope, webhookEnvelope, type MessageBody } from './simulated-messages.ts';
 import type { ContactDriver } from './contact-driver.ts';
+import { resolveFlow, servedNumber } from './test-bot-flows.ts';
+import { TEST_DELIVERY, type TestBotOptions } from './test-bot-options.ts';
 import { TestContact } from './test-contact.ts';
 import { TestAgent, type AgentDriver } from './test-agent.ts';
 
-/** A flow as tests name it: a machine, `defineFlow(...)`, a loaded Flow, or a flow file path. */
-export type FlowSource = AnyStateMachine | FlowDefinition | Flow | string;
+export { TEST_BUSINESS_NUMBER, TEST_DELIVERY, type FlowSource, type TestBotOptions } from './test-bot-options.ts';
 
-export interface TestBotOptions {
-  /** The flow under test. */
-  flow?: FlowSource;
-  /** Several flows, routed to business numbers exactly as in production (`numbers`, `default`). */
-  flows?: FlowSource[];
-  /**
-   * Or a registry of loaded flows, consulted at every step: one whose flows change while the bot runs
-   * (the studio's hot reload) changes the conversations' machines from their next event on.
-   */
-  registry?: FlowRegistry;
-  /** Keep state in lowdb files in this folder (default: in memory). The simulator uses this to persist. */
-  dataDir?: string;
-  /** Or any SessionStore. */
-  store?: SessionStore;
-  /** Where the fake clock starts (default 2025-01-06 09:00 UTC, a Monday). */
-  startAt?: number | Date;
-  /** Business number contacts write to unless they say otherwise. */
-  businessNumberId?: string;
-  /** Automatic read receipts, as `CHARTBOT_MARK_READ` (default true). */
-  markRead?: boolean;
-  /**
-   * Delivery discipline. Tests default to no retries and no pacing (TEST_DELIVERY): both wait on the
-   * clock, and a fake clock only moves on `advance()`, so an action would never finish. Pass
-   * `retry`/`limits` to test them, and move time with `advance()` while the action is pending.
-   */
-  delivery?: DeliveryOptions;
-  /** Name of the catch-all flow when several could serve every number (as `CHARTBOT_FLOW`). */
-  defaultFlow?: string;
-  /** Add this bot's coverage to a shared recorder (e.g. one per test file or suite). */
-  coverage?: CoverageRecorder;
-  logger?: Logger;
-  /**
-   * When the flow fails on an action's event (throws, a reply builder refuses its input, loops past
-   * the microstep budget, a service times out): `'reject'` (default) rejects the action with a
-   * `FlowStepError` naming flow, state, event and cause; `'park'` resolves as production does (the
-   * message is parked, the contact keeps its last good state), to test that behaviour.
-   */
-  flowErrors?: FlowErrorMode;
-  /** Most transitions one event may cause (as `CHARTBOT_MICROSTEP_BUDGET`, default 1,000). */
-  microstepBudget?: number;
-  /** How long a step waits for the flow's promise services, in real milliseconds (as `CHARTBOT_SERVICE_TIMEOUT_MS`, default 10 s). */
-  serviceTimeoutMs?: number;
-  /** Also observes every actor step (xstate inspection events), e.g. to draw the live statechart. */
-  inspect?: (event: InspectionEvent) => void;
-}
-
-/** Delivery settings of a test bot unless told otherwise: the 24-hour window is checked, nothing waits. */
-export const TEST_DELIVERY: DeliveryOptions = {
-  retry: { maxAttempts: 1 },
-  limits: { perNumberMps: Infinity, recipientBurst: Infinity },
-};
-
-export const TEST_BUSINESS_NUMBER = '106540352242922';
 const DISPLAY_NUMBER = '15550783881';
 
 interface RootSnapshot {
@@ -88,12 +31,6 @@ interface RootSnapshot {
   status: string;
   tags: Set<string>;
   machine: unknown;
-}
-
-async function resolveFlow(source: FlowSource): Promise<Flow> {
-  if (typeof source === 'string') return loadFlowFile(source);
-  const name = 'root' in source ? source.id : (source.name ?? source.machine.id);
-  return toFlow(source, `${name}.ts`);
 }
 
 /**
@@ -303,19 +240,6 @@ export class TestBot {
   private async settle(): Promise<void> {
     await this.runtime.idle();
     for (const contact of this.contacts.values()) await contact.refresh();
-  }
-}
-
-/**
- * The number contacts write to by default: the test number, or, when no flow serves it (flows that
- * only list `numbers`, like flows/shop.ts), the first number a flow lists.
- */
-function servedNumber(registry: ReturnType<typeof createFlowRegistry>, flows: readonly Flow[]): string {
-  try {
-    registry.forNumber(TEST_BUSINESS_NUMBER);
-    return TEST_BUSINESS_NUMBER;
-  } catch {
-    return flows.find((f) => f.numbers?.length)?.numbers?.[0] ?? TEST_BUSINESS_NUMBER;
   }
 }
 
