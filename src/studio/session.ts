@@ -1,46 +1,19 @@
 import { pino } from 'pino';
-import type { StateValue } from 'xstate';
 import type { FlowRegistry } from '../conversation/flow-registry.ts';
 import type { SentReply } from '../conversation/runtime.ts';
 import { runStep } from '../conversation/run-step.ts';
-import { CUSTOMER_SERVICE_WINDOW_MS, isWindowOpen } from '../delivery/window.ts';
-import { renderSent } from '../testing/bot-message.ts';
-import { stateLabel, activePaths } from '../testing/state-paths.ts';
 import { createTestBot, type TestBot } from '../testing/test-bot.ts';
 import type { TestContact } from '../testing/test-contact.ts';
 import { performAction } from '../testing/user-actions.ts';
-import { formatDuration } from '../testing/duration.ts';
-import { contextChanges } from './context-diff.ts';
-import { graphIndex } from './graph-index.ts';
 import { actionText, type StudioInput } from './inputs.ts';
+import { loggedError } from './runtime-log-line.ts';
+import { quietEntryView, stepEntryView } from './session-log-entries.ts';
+import type { BotItem, ContactSpec, Entry, Slot, UserItem } from './session-slots.ts';
+import { contactView, logView, timerViews } from './session-views.ts';
 import { StepRecorder, type StepRecord } from './step-recorder.ts';
-import type { ChatItem, ContactStateView, LogEntryView, TimerView } from './view-types.ts';
+import type { ContactStateView, LogEntryView, TimerView } from './view-types.ts';
 
-/** Who a simulated user is: their WhatsApp id and name, and the business number they write to. */
-export interface ContactSpec {
-  key: string;
-  waId: string;
-  name: string;
-  businessNumberId: string;
-}
-
-type BotItem = Extract<ChatItem, { kind: 'bot' }>;
-type UserItem = Extract<ChatItem, { kind: 'user' }>;
-
-interface Slot {
-  spec: ContactSpec;
-  contact: TestContact;
-  chat: ChatItem[];
-  /** The bot's messages by position (what bubble actions and inputs refer to). */
-  botItems: BotItem[];
-  lastStep?: StepRecord;
-}
-
-interface Entry {
-  view: LogEntryView;
-  inputIndex: number;
-  replies: BotItem[];
-}
+export type { ContactSpec } from './session-slots.ts';
 
 export interface SessionOptions {
   /**
@@ -59,14 +32,6 @@ export interface RewindPoint {
 }
 
 const FAILED_STATUS_ERROR = { code: 131026, title: 'Message undeliverable' };
-
-/** pino's JSON line, as far as the studio reads it. */
-interface LogLine {
-  level: number;
-  msg?: string;
-  contact?: string;
-  err?: { message?: string };
-}
 
 /**
  * One simulated world: a TestBot (the production runtime with a recording provider and a fake
@@ -211,77 +176,15 @@ export class Session {
 
   contactViews(): ContactStateView[] {
     const now = this.bot.clock.now();
-    return [...this.slots.values()].map((slot) => {
-      const { contact, spec } = slot;
-      const record = contact.record;
-      let flow: string | undefined;
-      try {
-        flow = this.bot.runtime.registry.forNumber(spec.businessNumberId).name;
-      } catch {
-        flow = undefined; // no flow serves this number any more (a routing change): the page says so
-      }
-      const offer = contact.offer();
-      for (const item of slot.botItems) {
-        item.current = offer !== undefined && contact.messages[item.index] === offer.message;
-        const status = contact.statusOf(contact.messages[item.index]);
-        if (status !== undefined) item.status = status;
-      }
-      const read = new Set(contact.readReceipts);
-      for (const item of slot.chat) if (item.kind === 'user' && item.messageId) item.read = read.has(item.messageId);
-      const lastInbound = record?.lastInboundAt;
-      const graph = slot.lastStep ? graphIndex(slot.lastStep.machine) : undefined;
-      return {
-        key: spec.key,
-        waId: spec.waId,
-        name: spec.name,
-        businessNumberId: spec.businessNumberId,
-        ...(flow === undefined ? {} : { flow }),
-        ...(contact.state === undefined ? {} : { state: contact.state }),
-        activePaths: contact.stateValue === undefined ? [] : activePaths(contact.stateValue),
-        lastTransitions: slot.lastStep && graph ? slot.lastStep.transitions.flatMap((t) => graph.byDefinition.get(t)?.key ?? []) : [],
-        tags: contact.tags,
-        done: contact.done,
-        context: contact.context() ?? null,
-        ...(lastInbound === undefined ? {} : { windowOpenUntil: lastInbound + CUSTOMER_SERVICE_WINDOW_MS }),
-        windowOpen: isWindowOpen(lastInbound, now),
-        chat: slot.chat.map((item) => ({ ...item })),
-      };
-    });
+    return [...this.slots.values()].map((slot) => contactView(slot, this.bot.runtime.registry, now));
   }
 
   timerViews(): TimerView[] {
-    const timers: TimerView[] = [];
-    for (const slot of this.slots.values()) {
-      let machine;
-      try {
-        machine = this.bot.runtime.registry.forNumber(slot.spec.businessNumberId).machine;
-      } catch {
-        continue;
-      }
-      const index = graphIndex(machine);
-      for (const timer of slot.contact.record?.timers ?? []) {
-        const transition = index.byEvent.get(timer.event.type);
-        timers.push({
-          contact: slot.spec.key,
-          contactName: slot.spec.name,
-          label: transition?.label ?? timer.event.type,
-          ...(transition?.source ? { state: transition.source } : {}),
-          fireAt: timer.fireAt,
-        });
-      }
-    }
-    return timers.sort((a, b) => a.fireAt - b.fireAt);
+    return timerViews(this.slots.values(), this.bot.runtime.registry);
   }
 
   logViews(): LogEntryView[] {
-    return this.entries.map((entry) => ({
-      ...entry.view,
-      replies: entry.replies.map((item) => ({
-        text: renderSent({ message: item.message }).join('\n').replace(/^bot: /, ''),
-        ...(item.status ? { status: item.status } : {}),
-        ...(item.error ? { error: `#${item.error.code} ${item.error.title}` } : {}),
-      })),
-    }));
+    return this.entries.map(logView);
   }
 
   // ---- what happens -----------------------------------------------------------------------------
@@ -338,73 +241,15 @@ export class Session {
     const slot = this.slots.get(step.contact);
     if (!slot || this.applying === undefined) return;
     slot.lastStep = step;
-    const index = graphIndex(step.machine);
-    const thrown = step.error ?? (step.after === undefined ? (this.loggedErrors.get(step.contact) ?? 'the step failed') : undefined);
-    const error = thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown);
+    const view = stepEntryView(step, slot.spec, this.newId(), this.loggedErrors.get(step.contact));
     this.loggedErrors.delete(step.contact);
-    const view: LogEntryView = {
-      id: this.newId(),
-      contact: slot.spec.key,
-      contactName: slot.spec.name,
-      at: step.at,
-      title: this.stepTitle(step, index.byEvent.get(step.event.type)?.label),
-      event: step.event.type,
-      ...(step.before === undefined ? {} : { before: stateLabel(step.before) }),
-      ...(step.after === undefined || error ? {} : { after: stateLabel(step.after as StateValue) }),
-      transitions: step.transitions.flatMap((t) => index.byDefinition.get(t)?.key ?? []),
-      contextChanges: error ? [] : contextChanges(step.beforeContext, step.afterContext),
-      replies: [],
-      ...(error ? { error } : {}),
-    };
     this.entries.push({ view, inputIndex: this.applying, replies: [] });
-  }
-
-  private stepTitle(step: StepRecord, timerLabel: string | undefined): string {
-    const event = step.event as { type: string } & Record<string, unknown>;
-    if (timerLabel) return timerLabel;
-    switch (event.type) {
-      case 'user.text':
-        return `user.text "${String(event.text)}"`;
-      case 'user.button':
-      case 'user.list':
-        return `${event.type} "${String(event.title)}"`;
-      case 'user.flow':
-        return `user.flow ${JSON.stringify(event.response)}`;
-      case 'user.reaction':
-        return `user.reaction ${String(event.emoji) || '(removed)'}`;
-      case 'user.media':
-        return `user.media ${String(event.kind)}`;
-      case 'bot.failed':
-        return `bot.failed #${String(event.code)} ${String(event.title)}`;
-      default:
-        return event.type;
-    }
   }
 
   /** A log entry for an input no machine saw: a status that changed nothing, a wait with no timer due. */
   private addQuietEntry(input: StudioInput, inputIndex: number): void {
     const spec = input.kind === 'advance' ? undefined : this.slots.get(input.contact)?.spec;
-    const title =
-      input.kind === 'advance'
-        ? `wait ${formatDuration(input.ms)} (no timer due)`
-        : input.kind === 'status'
-          ? `status ${input.status} of bot message ${input.target + 1}`
-          : input.kind === 'event'
-            ? `event ${input.event.type}`
-            : `user ${input.verb}`;
-    this.entries.push({
-      inputIndex,
-      replies: [],
-      view: {
-        id: this.newId(),
-        ...(spec ? { contact: spec.key, contactName: spec.name } : {}),
-        at: this.bot.clock.now(),
-        title,
-        transitions: [],
-        contextChanges: [],
-        replies: [],
-      },
-    });
+    this.entries.push({ inputIndex, replies: [], view: quietEntryView(input, spec, this.newId(), this.bot.clock.now()) });
   }
 
   private onReply(sent: SentReply): void {
@@ -436,18 +281,11 @@ export class Session {
   }
 
   private onLogLine(line: string): void {
-    let parsed: LogLine;
-    try {
-      parsed = JSON.parse(line) as LogLine;
-    } catch {
-      return;
-    }
-    // The runtime logs a parked message twice (the error, then where to retry it in production).
-    if (parsed.level < 50 || parsed.msg?.startsWith('message parked')) return;
-    const text = `${parsed.msg ?? 'error'}${parsed.err?.message ? `: ${parsed.err.message}` : ''}`;
-    if (parsed.contact && parsed.err?.message) this.loggedErrors.set(parsed.contact, parsed.err.message);
-    if (parsed.contact && this.slots.has(parsed.contact)) this.notice(parsed.contact, 'error', text);
-    else this.options.onGlobalNotice('error', text);
+    const logged = loggedError(line);
+    if (!logged) return;
+    if (logged.contact && logged.errorMessage) this.loggedErrors.set(logged.contact, logged.errorMessage);
+    if (logged.contact && this.slots.has(logged.contact)) this.notice(logged.contact, 'error', logged.text);
+    else this.options.onGlobalNotice('error', logged.text);
   }
 }
 
