@@ -22,3 +22,8 @@ export function stateLabel(value: StateValue): string {
   const leaves = activePaths(value).filter((path, _, all) => !all.some((other) => other.startsWith(`${path}.`)));
   return leaves.join(' + ');
 }
+
+/** A state value as `stateLabel` writes it, or `(not started)` when there is none yet. */
+export function stateLabelOf(value: unknown): string {
+  return value === undefined ? '(not started)' : stateLabel(value as StateValue);
+}

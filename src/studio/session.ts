@@ -4,6 +4,7 @@ import type { SentReply } from '../conversation/runtime.ts';
 import { runStep } from '../conversation/run-step.ts';
 import { createTestBot, type TestBot } from '../testing/test-bot.ts';
 import type { TestContact } from '../testing/test-contact.ts';
+import { stateLabelOf } from '../testing/state-paths.ts';
 import { performAction } from '../testing/user-actions.ts';
 import { actionText, type StudioInput } from './inputs.ts';
 import { loggedError } from './runtime-log-line.ts';
@@ -72,7 +73,7 @@ export class Session {
     bot.runtime.onReply((sent) => created.onReply(sent));
     // A message no transition handles gets silence in WhatsApp: say so where the developer looks.
     bot.runtime.on('step', (step) => {
-      if (step.unhandled) created.notice(step.key, 'info', `no transition for ${step.eventType} in state "${stateName(step.before)}"`);
+      if (step.unhandled) created.notice(step.key, 'info', `no transition for ${step.eventType} in state "${stateLabelOf(step.before)}"`);
     });
     for (const spec of contacts) created.addContact(spec);
     return created;
@@ -287,13 +288,4 @@ export class Session {
     if (logged.contact && this.slots.has(logged.contact)) this.notice(logged.contact, 'error', logged.text);
     else this.options.onGlobalNotice('error', logged.text);
   }
-}
-
-/** A state value as the page names it (`menu`, `ticket.form`). */
-function stateName(value: unknown): string {
-  if (value === undefined) return '(not started)';
-  if (typeof value === 'string') return value;
-  return Object.entries(value as Record<string, unknown>)
-    .map(([key, child]) => `${key}.${stateName(child)}`)
-    .join(', ');
 }

@@ -1,7 +1,6 @@
-import type { StateValue } from 'xstate';
 import type { StepReport } from '../conversation/runtime-events.ts';
 import { indent } from './conversation-log.ts';
-import { stateLabel } from './state-paths.ts';
+import { stateLabelOf } from './state-paths.ts';
 
 /**
  * What a test bot does when the flow fails on an event (an action throws, a reply builder refuses
@@ -18,13 +17,9 @@ function describeCause(error: unknown): string {
   return String(error);
 }
 
-function describeState(value: unknown): string {
-  return value === undefined ? '(not started)' : stateLabel(value as StateValue);
-}
-
 /** One failed step as a line: `flow "pizza" failed in state "choosing" on user.button: Error: …`. */
 export function describeFailure(report: StepReport): string {
-  return `flow "${report.flow}" failed in state "${describeState(report.before)}" on ${report.eventType}: ${describeCause(report.error)}`;
+  return `flow "${report.flow}" failed in state "${stateLabelOf(report.before)}" on ${report.eventType}: ${describeCause(report.error)}`;
 }
 
 /**
@@ -42,14 +37,14 @@ export class FlowStepError extends Error {
   constructor(action: string, failures: readonly StepReport[], transcript: string) {
     const first = failures[0] as StepReport;
     const lines = failures.map(describeFailure);
-    const kept = `the contact stays in state "${describeState(first.before)}"${first.eventType.startsWith('user.') ? ' (in production the message is parked for a retry)' : ''}`;
+    const kept = `the contact stays in state "${stateLabelOf(first.before)}"${first.eventType.startsWith('user.') ? ' (in production the message is parked for a retry)' : ''}`;
     super(
       `after "${action}": ${lines.join('\n')}\n${kept}; to test that behaviour, create the bot with flowErrors: 'park'` +
         `\n\nWhole conversation so far:\n${indent(transcript || '(nothing yet)')}`,
       { cause: first.error },
     );
     this.flow = first.flow;
-    this.state = describeState(first.before);
+    this.state = stateLabelOf(first.before);
     this.event = first.eventType;
     this.failures = failures;
   }
