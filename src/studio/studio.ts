@@ -3,10 +3,11 @@ import type { Flow } from '../conversation/define-flow.ts';
 import type { FlowRegistry } from '../conversation/flow-registry.ts';
 import { contactKey } from '../store/contact-record.ts';
 import { TEST_BUSINESS_NUMBER } from '../testing/test-bot.ts';
+import { businessNumbers } from './business-numbers.ts';
 import { layoutFlow } from './diagram-layout.ts';
 import { FlowCatalog } from './flow-catalog.ts';
 import { FlowWatcher } from './flow-watcher.ts';
-import { parseVerb, type StudioInput } from './inputs.ts';
+import { inputFromRequest, readContactRequest } from './page-requests.ts';
 import { ReloadableRegistry } from './reloadable-registry.ts';
 import { saveTranscript } from './save-transcript.ts';
 import { Session, type ContactSpec } from './session.ts';
@@ -101,12 +102,7 @@ export class Studio {
   addContact(request: { name?: unknown; waId?: unknown; businessNumberId?: unknown }): Promise<StudioView> {
     return this.serial(async () => {
       const session = this.requireSession();
-      const name = typeof request.name === 'string' ? request.name.trim() : '';
-      const waId = typeof request.waId === 'string' ? request.waId.replace(/[\s+]/g, '') : '';
-      const number = typeof request.businessNumberId === 'string' && request.businessNumberId ? request.businessNumberId : this.defaultNumber();
-      if (!name || name.length > 60) throw new Error('give the contact a name (at most 60 characters)');
-      if (!/^\d{5,20}$/.test(waId)) throw new Error(`"${String(request.waId)}" is not a WhatsApp id: write the phone number's digits, e.g. 4915550001`);
-      if (!this.numbers().some((n) => n.id === number)) throw new Error(`no flow serves business number ${number}`);
+      const { name, waId, number } = readContactRequest(request, this.numbers(), this.defaultNumber());
       const spec: ContactSpec = { key: contactKey(number, waId), name, waId, businessNumberId: number };
       if (this.specs.some((s) => s.key === spec.key)) throw new Error(`${waId} already writes to ${number}`);
       this.specs.push(spec);
@@ -118,7 +114,7 @@ export class Studio {
     return this.serial(async () => {
       const session = this.requireSession();
       session.contact(contact); // a clear error for an unknown contact
-      await session.apply(this.toInput(contact, request));
+      await session.apply(inputFromRequest(contact, request));
     });
   }
 
@@ -249,17 +245,7 @@ export class Studio {
   }
 
   private numbers(): BusinessNumberView[] {
-    const registry = this.registry;
-    if (!registry) return [];
-    const numbers: BusinessNumberView[] = registry.flows.flatMap((f) => (f.numbers ?? []).map((id) => ({ id, flow: f.name, fallback: false })));
-    if (!numbers.some((n) => n.id === TEST_BUSINESS_NUMBER)) {
-      try {
-        numbers.unshift({ id: TEST_BUSINESS_NUMBER, flow: registry.forNumber(TEST_BUSINESS_NUMBER).name, fallback: true });
-      } catch {
-        // every flow is routed by number: there is no catch-all
-      }
-    }
-    return numbers;
+    return businessNumbers(this.registry);
   }
 
   private defaultNumber(): string {
@@ -267,25 +253,6 @@ export class Studio {
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
-
-  private toInput(contact: string, request: ContactRequest): StudioInput {
-    switch (request.kind) {
-      case 'action': {
-        const verb = parseVerb(String(request.verb));
-        const argument = typeof request.argument === 'string' ? request.argument : '';
-        if (verb === 'text' && argument.trim() === '') throw new Error('type a message first');
-        return { kind: 'action', contact, verb, argument, ...(typeof request.target === 'number' ? { target: request.target } : {}) };
-      }
-      case 'status':
-        if (!['delivered', 'read', 'failed'].includes(request.status)) throw new Error('status must be delivered, read or failed');
-        return { kind: 'status', contact, target: Number(request.target), status: request.status };
-      case 'event':
-        if (typeof request.event?.type !== 'string' || !request.event.type) throw new Error('an event needs a "type", e.g. api.orderShipped');
-        return { kind: 'event', contact, event: request.event };
-      default:
-        throw new Error('unknown request: send { kind: "action" | "status" | "event", … }');
-    }
-  }
 
   private requireSession(): Session {
     if (!this.session) throw new Error('no flow has loaded yet: fix the errors shown above');
