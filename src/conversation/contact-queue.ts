@@ -1,3 +1,5 @@
+import { IdleTracker } from './idle-tracker.ts';
+
 /**
  * Runs jobs one at a time per key, in the order they were queued; different keys run
  * concurrently. A job that throws does not stop the jobs behind it.
@@ -5,9 +7,7 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
   private pending = 0;
-  /** Work promised for later (a reply waiting for its next attempt): not a job, but not idle either. */
-  private held = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly idleness = new IdleTracker(() => this.pending > 0);
 
   constructor(private readonly onError: (key: string, error: unknown) => void) {}
 
@@ -23,34 +23,22 @@ export class KeyedQueue {
     const tail = run.finally(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
       this.pending--;
-      this.wakeIfIdle();
+      this.idleness.check();
     });
     this.tails.set(key, tail);
     return tail;
   }
 
-  /** Keeps `idle()` waiting until the returned function is called (once). */
+  /**
+   * Keeps `idle()` waiting until the returned function is called (once): work promised for later
+   * (a reply waiting for its next attempt) is not a job, but not idle either.
+   */
   hold(): () => void {
-    this.held++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held--;
-      this.wakeIfIdle();
-    };
+    return this.idleness.hold();
   }
 
   /** Resolves when every queued job has finished and nothing is held. */
   idle(): Promise<void> {
-    if (this.pending === 0 && this.held === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private wakeIfIdle(): void {
-    if (this.pending !== 0 || this.held !== 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    return this.idleness.idle();
   }
 }

@@ -9,14 +9,13 @@ import { getById } from '../store/record-history.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import { memoryParkedStore, type ParkedMessage, type ParkedStore } from '../isolation/parked-store.ts';
 import type { RetryOutcome } from '../isolation/parking.ts';
-import { OutboundSender } from '../delivery/outbound-sender.ts';
-import { OutboxDelivery } from '../delivery/outbox-delivery.ts';
+import type { OutboxDelivery } from '../delivery/outbox-delivery.ts';
 import { ReadReceipts } from '../delivery/read-receipts.ts';
 import { isWindowOpen } from '../delivery/window.ts';
 import type { SentLog } from '../durability/sent-log.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ContactJobs } from './contact-jobs.ts';
-import { ContactStep } from './contact-step.ts';
+import type { ContactJobs } from './contact-jobs.ts';
+import { contactParts } from './contact-parts.ts';
 import { ConversationMigrator } from './conversation-migrator.ts';
 import type { Flow } from './define-flow.ts';
 import { createFlowRegistry, type FlowRegistry } from './flow-registry.ts';
@@ -29,8 +28,6 @@ import { Handovers } from '../handover/handovers.ts';
 
 export type { SentReply, StepReport, RuntimeEventMap } from './runtime-events.ts';
 export type { RuntimeOptions, ContactView } from './runtime-options.ts';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * The conversation engine, and the hub of the path a message takes: every contact's work goes
@@ -74,8 +71,7 @@ export class Runtime {
     this.events = new RuntimeEvents((error) => this.logger.error({ err: error }, 'a runtime event listener threw'));
     const work = (this.work = options.coordination ?? new LocalCoordination(this.store, this.clock, this.logger, () => this.sentLog?.forgetRecovered()));
     this.receipts = new ReadReceipts(this.clock, this.logger, this.events, () => work.hold());
-    const outboundHistory = options.outboundHistory ?? 200;
-    const armTimer = (key: string, at: number | undefined) => work.armTimer(key, at);
+    let parts: ReturnType<typeof contactParts> | undefined;
     this.handovers = new Handovers({
       store: this.store,
       clock: this.clock,
@@ -87,67 +83,28 @@ export class Runtime {
       run: (key, job) => this.runForResult(key, job),
       enqueue: (key, job) => void work.run(key, job),
       hold: () => work.hold(),
-      jobs: () => this.jobs,
-      step: () => step,
+      jobs: () => parts!.jobs,
+      step: () => parts!.step,
       inTurn: work.distributed,
     });
-    const step = new ContactStep({
+    parts = contactParts(options, {
       registry: this.registry,
-      migrations: this.migrations,
-      store: this.store,
-      logger: this.logger,
-      events: this.events,
-      inspect: options.inspect,
-      limits: { ...(options.microstepBudget ? { microstepBudget: options.microstepBudget } : {}), ...(options.serviceTimeoutMs ? { serviceTimeoutMs: options.serviceTimeoutMs } : {}) },
-      armTimer,
-      history: this.history,
-      observer: this.handovers,
-    });
-    const outbox = (this.outbox = new OutboxDelivery({
       store: this.store,
       clock: this.clock,
       logger: this.logger,
       events: this.events,
-      sender: new OutboundSender(providerFor, this.clock, options.delivery, this.logger),
-      providerName: (businessNumberId) => providerFor(businessNumberId).name,
-      sentLog: this.sentLog,
-      retry: options.delivery?.retry,
-      outboundHistory,
-      scheduleRetry: (key, at) => {
-        if (!this.closed) work.scheduleRetry(key, at);
-      },
-      onFailed: (record, error) => this.jobs.failureNotice(record, error),
-      onGiveUp: (record, entry, error) => this.jobs.parkReply(record, entry, error),
-    }));
-    this.jobs = new ContactJobs({
-      store: this.store,
-      clock: this.clock,
-      logger: this.logger,
-      events: this.events,
-      step,
-      outbox,
-      receipts: this.receipts,
       parked: this.parked,
+      history: this.history,
+      migrations: this.migrations,
+      handovers: this.handovers,
+      receipts: this.receipts,
+      work,
+      sentLog: this.sentLog,
       providerFor,
-      markRead: options.markRead ?? true,
-      dedupeRetentionMs: options.dedupeRetentionMs ?? 7 * DAY,
-      outboundHistory,
-      enqueueEvent: (key, event) => work.enqueueEvent(key, event),
-      armTimer,
-      marksRead: (record) => this.handovers.marksRead(record),
+      isClosed: () => this.closed,
     });
-    const jobs = this.jobs;
-    work.bind({
-      inbound: (key, event) => jobs.inbound(key, event),
-      status: (key, update) => jobs.status(key, update),
-      event: (key, event) => jobs.event(key, event),
-      timers: (key) => jobs.timers(key),
-      outbox: (key) => jobs.outbox(key),
-      due: async (key) => {
-        await jobs.due(key);
-        if (work.distributed) await this.handovers.deliverDue(key);
-      },
-    });
+    this.jobs = parts.jobs;
+    this.outbox = parts.outbox;
   }
 
   /** Picks up what the last run left: pending timers (overdue ones fire now), unsent replies, hand-over notifications. */

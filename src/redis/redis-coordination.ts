@@ -8,6 +8,7 @@ import type { ParsedWebhook } from '../messages/parse-webhook.ts';
 import type { StatusUpdate } from '../messages/status-update.ts';
 import { contactKey } from '../store/contact-record.ts';
 import type { Lease } from '../store/lease.ts';
+import { IdleTracker } from '../conversation/idle-tracker.ts';
 import { LeasedStore, type LeaseContext } from './leased-store.ts';
 import type { DamagedItem, InboxItem, RedisStore } from './redis-store.ts';
 
@@ -68,8 +69,7 @@ export class RedisCoordination implements Coordination {
   private poller: ReturnType<typeof setInterval> | undefined;
   private polling = false;
   private closed = false;
-  private holds = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly idleness = new IdleTracker(() => this.active.size > 0);
 
   constructor(
     private readonly redis: RedisStore,
@@ -117,19 +117,11 @@ export class RedisCoordination implements Coordination {
   scheduleRetry(): void {}
 
   hold(): () => void {
-    this.holds++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holds--;
-      this.wakeIfIdle();
-    };
+    return this.idleness.hold();
   }
 
   idle(): Promise<void> {
-    if (this.active.size === 0 && this.holds === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.idleness.idle();
   }
 
   /** Contacts this instance is working on. */
@@ -160,7 +152,7 @@ export class RedisCoordination implements Coordination {
     this.active.set(key, worker);
     worker.done = this.work(key, worker).finally(() => {
       this.active.delete(key);
-      this.wakeIfIdle();
+      this.idleness.check();
     });
     return worker.done;
   }
@@ -264,10 +256,5 @@ export class RedisCoordination implements Coordination {
     } finally {
       this.polling = false;
     }
-  }
-
-  private wakeIfIdle(): void {
-    if (this.active.size !== 0 || this.holds !== 0) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
