@@ -26,7 +26,7 @@ export class LocalCoordination implements Coordination {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly logger: Logger,
     /** Runs once the replies left by the last run have been dealt with (the sent log forgets them). */
     private readonly afterResume: () => void = () => {},

@@ -1,4 +1,4 @@
-import type { OutboundMessage, TemplateComponent, TemplateParameter } from '../messages/outbound.ts';
+import type { OutboundMessage, TemplateComponent } from '../messages/outbound.ts';
 import { templateParameterText } from '../messages/template-builders.ts';
 
 /**

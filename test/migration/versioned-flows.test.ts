@@ -4,7 +4,7 @@ import { loadFlowFile } from '../../src/conversation/load-flows.ts';
 import type { Flow } from '../../src/conversation/define-flow.ts';
 import type { ContactRecord } from '../../src/store/contact-record.ts';
 import { startBotUnderTest, type BotUnderTest } from '../helpers/bot-under-test.ts';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.ts';
+import type { MockProvider } from '../helpers/mock-provider.ts';
 import { capturedLogger } from '../helpers/captured-logs.ts';
 import { BUSINESS, envelope, postWebhook, textMessage } from '../helpers/webhooks.ts';
 import { runCli } from '../cli/run-cli.ts';
