@@ -30,7 +30,9 @@ export async function redisStorage(option: RedisOption, logger: Logger, health: 
   const ownClient = !('client' in option);
   const redis = 'client' in option ? option.client : await connectRedis(option, logger);
   const prefix = option.prefix ?? 'chartbot:';
-  const redisStore = new RedisStore(redis, prefix);
+  const redisStore = new RedisStore(redis, prefix, (contact, copiedTo, error) =>
+    logger.error({ contact, copiedTo, err: error }, 'damaged contact record in Redis copied aside; that contact starts over'),
+  );
   const coordination = new RedisCoordination(redisStore, {
     logger,
     ...(option.leaseMs === undefined ? {} : { leaseMs: option.leaseMs }),

@@ -75,9 +75,15 @@ export class RedisStore implements SessionStore {
   private readonly script: Record<'intake' | 'claim' | 'save' | 'consume' | 'renew' | 'release', ScriptCommand>;
   private readonly observers = new Set<StoreObserver>();
 
+  /**
+   * @param onCorrupt told when a stored record is not valid JSON: its text was copied to
+   *   `corrupt:<contact>` and that contact starts over (the next save replaces the record), so one
+   *   damaged record never holds its contact, or any other, for ever.
+   */
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
+    private readonly onCorrupt?: (contact: string, copiedTo: string, error: unknown) => void,
   ) {
     const define = (name: string, lua: string): ScriptCommand => {
       redis.defineCommand(name, { lua });
@@ -116,7 +122,24 @@ export class RedisStore implements SessionStore {
 
   async load(key: string): Promise<ContactRecord | undefined> {
     const json = await this.timed('hget', this.redis.hget(this.key('c', key), 'rec'));
-    return json ? (JSON.parse(json) as ContactRecord) : undefined;
+    return this.parseRecord(key, json);
+  }
+
+  /** A stored record, or undefined when there is none or it is damaged (then set aside, see onCorrupt). */
+  private async parseRecord(key: string, json: string | null | undefined): Promise<ContactRecord | undefined> {
+    if (!json) return undefined;
+    try {
+      return JSON.parse(json) as ContactRecord;
+    } catch (error) {
+      const copiedTo = this.key('corrupt', key);
+      // Reported once per damaged text: listings (timers, outbox) meet it again until the next save.
+      const copied = await this.redis.get(copiedTo).catch(() => null);
+      if (copied !== json) {
+        await this.redis.set(copiedTo, json).catch(() => {});
+        this.onCorrupt?.(key, copiedTo, error);
+      }
+      return undefined;
+    }
   }
 
   /**
@@ -145,7 +168,8 @@ export class RedisStore implements SessionStore {
       | null;
     if (!reply) return undefined;
     const [token, json, items] = reply;
-    return { lease: { key, owner, token: Number(token) }, record: json ? (JSON.parse(json) as ContactRecord) : undefined, recordJson: json || undefined, items: items.map(decodeItem) };
+    const record = await this.parseRecord(key, json);
+    return { lease: { key, owner, token: Number(token) }, record, recordJson: record ? json : undefined, items: items.map(decodeItem) };
   }
 
   async renew(lease: Lease, ttlMs: number): Promise<boolean> {
@@ -227,10 +251,11 @@ export class RedisStore implements SessionStore {
       cursor = next;
       if (found.length === 0) continue;
       const records = await this.redis.pipeline(found.map((k) => ['hget', k, 'rec'])).exec();
-      found.forEach((k, i) => {
+      for (const [i, k] of found.entries()) {
         const json = records?.[i]?.[1];
-        if (typeof json === 'string' && json) visit(k.slice(prefix.length), JSON.parse(json) as ContactRecord);
-      });
+        const record = typeof json === 'string' ? await this.parseRecord(k.slice(prefix.length), json) : undefined;
+        if (record) visit(k.slice(prefix.length), record);
+      }
     } while (cursor !== '0');
   }
 }
