@@ -102,7 +102,8 @@ export type { HttpTimeouts } from './server/bot-servers.ts';
 export type { DurableInboxOptions } from './durability/durable-inbox.ts';
 
 // Hand-over to people (docs/handover.md): a state tagged `handover` belongs to agents.
-export { Handovers, NotInHandoverError, type HandoverOptions, type HandoverSummary, type AgentMessageResult } from './handover/handovers.ts';
+export { Handovers } from './handover/handovers.ts';
+export { NotInHandoverError, type HandoverOptions, type HandoverSummary, type AgentMessageResult } from './handover/handover-types.ts';
 export {
   HANDOVER_TAG,
   type HandoverInfo,

@@ -9,7 +9,7 @@ import type { ContactRecord } from '../store/contact-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { Clock } from './clock.ts';
 import type { Flow } from './define-flow.ts';
-import type { HandoverOptions } from '../handover/handovers.ts';
+import type { HandoverOptions } from '../handover/handover-types.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import type { Coordination } from './coordination.ts';
 

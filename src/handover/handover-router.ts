@@ -4,7 +4,7 @@ import getRawBody from 'raw-body';
 import { requireBearer } from '../api/bearer-auth.ts';
 import type { Runtime } from '../conversation/runtime.ts';
 import { parseOutboundMessages } from '../messages/outbound-validation.ts';
-import { NotInHandoverError } from './handovers.ts';
+import { NotInHandoverError } from './handover-types.ts';
 
 const NUMBER_ID = /^[0-9A-Za-z._-]{1,64}$/;
 const WA_ID = /^\+?[0-9A-Za-z._-]{3,64}$/;

@@ -7,7 +7,7 @@ import { ChatwootApi, type ChatwootOptions } from './chatwoot/chatwoot-api.ts';
 import { chatwootRouter } from './chatwoot/chatwoot-router.ts';
 import { chatwootSink } from './chatwoot/chatwoot-sink.ts';
 import { handoverRouter } from './handover-router.ts';
-import type { HandoverOptions } from './handovers.ts';
+import type { HandoverOptions } from './handover-types.ts';
 
 /** The hand-over settings a bot takes (see BotOptions). */
 export interface HandoverBotOptions {

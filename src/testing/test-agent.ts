@@ -1,4 +1,4 @@
-import { NotInHandoverError, type AgentMessageResult } from '../handover/handovers.ts';
+import { NotInHandoverError, type AgentMessageResult } from '../handover/handover-types.ts';
 import { text } from '../messages/builders.ts';
 import type { OutboundMessage } from '../messages/outbound.ts';
 import { renderMessage } from './render-message.ts';

@@ -4,7 +4,8 @@ import type { Logger } from '../../logger.ts';
 import { audio, document, image, text, video } from '../../messages/builders.ts';
 import type { OutboundMessage } from '../../messages/outbound.ts';
 import { secretsEqual } from '../../webhook/webhook-auth.ts';
-import { NotInHandoverError, type AgentMessageResult, type Handovers } from '../handovers.ts';
+import { NotInHandoverError, type AgentMessageResult } from '../handover-types.ts';
+import type { Handovers } from '../handovers.ts';
 import { CHATWOOT_SINK } from './chatwoot-sink.ts';
 
 /** Chatwoot's webhook route. */
