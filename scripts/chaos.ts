@@ -1,7 +1,7 @@
 /**
  * `npm run chaos [-- --quick] [--seed N] [--kills N] [--contacts N]`: the chaos test of the inbox
  * journal, the outbox and the store (see docs/reliability.md). Exits 1 when a guarantee failed.
- * `npm run chaos -- --redis [--instances N] [--redis-restarts N] [--quick] …`: several `chartbot
+ * `npm run chaos -- --redis [--instances N] [--redis-restarts N] [--lease-ms N] [--quick] …`: several `chartbot
  * start` processes on one Redis, killed and restarted under load, Redis restarted too (see
  * docs/scaling.md).
  * Debugging: CHAOS_OUTPUT=1 prints the bot's output and every failed POST, CHAOS_LOG_LEVEL=info
@@ -28,9 +28,10 @@ if (args.includes('--redis')) {
     contacts: value('contacts') ?? base.contacts,
     instances: value('instances') ?? base.instances,
     redisRestarts: value('redis-restarts') ?? base.redisRestarts,
+    leaseMs: value('lease-ms') ?? base.leaseMs,
     log,
   };
-  console.log(`chaos on Redis: ${options.instances} instances, ${options.contacts} contacts, ${options.kills} kills, ${options.redisRestarts} Redis restarts, seed ${options.seed}${quick ? ' (quick)' : ''}`);
+  console.log(`chaos on Redis: ${options.instances} instances, ${options.contacts} contacts, ${options.kills} kills, ${options.redisRestarts} Redis restarts, lease ${options.leaseMs} ms, seed ${options.seed}${quick ? ' (quick)' : ''}`);
   const report = await runRedisChaos(options);
   console.log(formatRedisReport(report));
   const passed = redisChaosPassed(report);

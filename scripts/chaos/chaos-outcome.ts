@@ -21,22 +21,22 @@ export interface ReplyFigures {
   lastTicksMissing: number;
   /** Last messages' timer replies that arrived more than once. */
   lastTicksSentTwice: number;
-  /** Arrival times of the extra copies of both (to attribute them to the kill before them). */
-  duplicateTimes: number[];
+  /** The extra copies of both: to whom and when (to attribute them to the kill before them). */
+  duplicates: Array<{ to: string; at: number }>;
 }
 
 /** Counts the replies in `sends` for the messages each contact sent (`sent`: contact → count). */
 export function replyFigures(sends: Send[], sent: Map<string, number>): ReplyFigures {
-  const copies = new Map<string, number[]>();
+  const copies = new Map<string, Array<{ to: string; at: number }>>();
   for (const send of sends) {
     const key = sendKey(send);
-    copies.set(key, [...(copies.get(key) ?? []), send.receivedAt]);
+    copies.set(key, [...(copies.get(key) ?? []), { to: String(send.body.to), at: send.receivedAt }]);
   }
   const count = (key: string) => copies.get(key)?.length ?? 0;
   const oks = [...sent].flatMap(([c, n]) => Array.from({ length: n }, (_, i) => `${c} ok ${chaosText(i)}`));
   const lastTicks = [...sent].filter(([, n]) => n > 0).map(([c, n]) => `${c} tick ${chaosText(n - 1)}`);
   const extra = (kind: string) => [...copies].filter(([key]) => key.includes(` ${kind} `)).flatMap(([, times]) => times.slice(1));
-  const duplicateTimes = [...extra('ok'), ...extra('tick')];
+  const duplicates = [...extra('ok'), ...extra('tick')];
   return {
     repliesExpected: oks.length,
     repliesMissing: oks.filter((key) => count(key) === 0).length,
@@ -45,7 +45,7 @@ export function replyFigures(sends: Send[], sent: Map<string, number>): ReplyFig
     mostCopiesOfOneReply: Math.max(0, ...oks.map(count)),
     lastTicksMissing: lastTicks.filter((key) => count(key) === 0).length,
     lastTicksSentTwice: lastTicks.filter((key) => count(key) > 1).length,
-    duplicateTimes,
+    duplicates,
   };
 }
 

@@ -14,6 +14,8 @@ const GIVE_UP_MS = 30_000;
 export class FailoverWatch {
   /** Per kill: milliseconds from the kill until each contact it held was claimed elsewhere. */
   readonly perKill: number[][] = [];
+  /** Per kill: the contacts the killed instance held (filled just after the kill). */
+  readonly heldPerKill: Set<string>[] = [];
   /** Held contacts nobody claimed within GIVE_UP_MS. */
   stuck = 0;
   private readonly watching: Promise<void>[] = [];
@@ -26,8 +28,10 @@ export class FailoverWatch {
   /** Call right after the kill of the process `pid` (killed at `killedAt`). */
   watch(pid: number, killedAt: number): void {
     const times: number[] = [];
+    const held = new Set<string>();
     this.perKill.push(times);
-    this.watching.push(this.follow(pid, killedAt, times).catch(() => void this.stuck++));
+    this.heldPerKill.push(held);
+    this.watching.push(this.follow(pid, killedAt, times, held).catch(() => void this.stuck++));
   }
 
   /** Resolves once every watched contact was taken over (or given up on). */
@@ -41,10 +45,11 @@ export class FailoverWatch {
     return { held: all.length, medianMs: all[Math.floor(all.length / 2)], maxMs: all.at(-1) };
   }
 
-  private async follow(pid: number, killedAt: number, times: number[]): Promise<void> {
+  private async follow(pid: number, killedAt: number, times: number[], held: Set<string>): Promise<void> {
     // Compared with the dead instance's own token, not with the counter read now: a take-over
     // that happened between the kill and this read counts too.
     const counters = await this.heldBy(pid);
+    for (const contact of counters.keys()) held.add(contact);
     while (counters.size > 0 && Date.now() - killedAt < GIVE_UP_MS) {
       await sleep(25);
       for (const [contact, before] of counters) {
@@ -59,7 +64,7 @@ export class FailoverWatch {
   }
 
   /** Contacts whose lease names the process `pid`, with the lease's token (SCAN, never KEYS). */
-  private async heldBy(pid: number): Promise<Map<string, number>> {
+  async heldBy(pid: number): Promise<Map<string, number>> {
     const leasePrefix = `${this.prefix}lease:`;
     const owner = new RegExp(`-${pid}-[0-9a-f]+:(\\d+)$`);
     const held = new Map<string, number>();

@@ -1,3 +1,5 @@
+import type { DuplicateAttribution } from './duplicate-attribution.ts';
+
 /** The figures of `npm run chaos -- --redis`. */
 export interface RedisChaosReport {
   instances: number;
@@ -19,10 +21,8 @@ export interface RedisChaosReport {
   repliesMissing: number;
   /** Extra copies of replies (`ok` and timer replies): sends in flight at a kill or a Redis restart. */
   duplicateReplies: number;
-  /** Extra copies that arrived after each kill, before the next kill or Redis restart. */
-  duplicatesPerKill: number[];
-  /** Extra copies that arrived after a Redis restart, before the next kill. */
-  duplicatesAfterRedisRestarts: number;
+  /** Where the extra copies came from: which kill or Redis restart can explain each. */
+  duplicates: DuplicateAttribution;
   /** Contacts whose last message's timer did not fire (in the state) or its reply never came. */
   timersLost: number;
   /** Timers that fired twice for one arming (a tick twice in the state). */
@@ -45,7 +45,7 @@ export interface RedisChaosReport {
 const ms = (value: number | undefined) => (value === undefined ? '–' : `${(value / 1000).toFixed(2)} s`);
 
 export function formatRedisReport(report: RedisChaosReport): string {
-  const perKill = report.duplicatesPerKill;
+  const { perKill, afterFinalKill, afterRedisRestarts, otherwise } = report.duplicates;
   return [
     `instances           ${report.instances} chartbot start processes on one redis-server (AOF, appendfsync always), lease ${report.leaseMs} ms; /health store: ${report.store}`,
     `messages sent       ${report.messagesSent} (in ${report.posts} POSTs, ${report.refused} refused and retried elsewhere, ${report.redeliveries} deliberate re-deliveries)`,
@@ -54,7 +54,7 @@ export function formatRedisReport(report: RedisChaosReport): string {
     `processed twice     ${report.processedTwice}`,
     `out of order        ${report.outOfOrder} contacts`,
     `replies expected    ${report.repliesExpected}, missing ${report.repliesMissing}`,
-    `replies duplicated  ${report.duplicateReplies} (per kill: max ${Math.max(0, ...perKill)}, total ${perKill.reduce((a, b) => a + b, 0)}; after Redis restarts ${report.duplicatesAfterRedisRestarts}; at-least-once: sends in flight at a kill)`,
+    `replies duplicated  ${report.duplicateReplies} (at-least-once: sends in flight at a kill): after kills under load ${perKill.reduce((a, b) => a + b, 0)} (max ${Math.max(0, ...perKill)} per kill), after the final kill ${afterFinalKill}, after Redis restarts ${afterRedisRestarts}, after a lease expired under a live sender ${otherwise}`,
     `timers lost         ${report.timersLost}, fired twice ${report.timersFiredTwice}`,
     `kills               ${report.kills} SIGKILLs under load, then ${report.finalKills} at once while the last timers were pending`,
     `failover            ${report.failover.held} contacts held by killed instances, claimed elsewhere after median ${ms(report.failover.medianMs)}, max ${ms(report.failover.maxMs)}; never taken over ${report.failover.stuck}`,

@@ -8,6 +8,7 @@ import { startRedis } from '../../test/helpers/redis-server.ts';
 import { BUSINESS } from '../../test/helpers/webhooks.ts';
 import { chaosContacts, random, runLoad, sleep, type LoadShape } from './chaos-load.ts';
 import { awaitReplies, ledgerFigures, type LedgerContext } from './chaos-outcome.ts';
+import { attributeDuplicates, type ChaosEvent } from './duplicate-attribution.ts';
 import { FailoverWatch } from './failover-watch.ts';
 import { ChaosCluster } from './redis-cluster.ts';
 import type { RedisChaosReport } from './redis-chaos-report.ts';
@@ -24,6 +25,8 @@ export interface RedisChaosOptions extends LoadShape {
   killAfterMs: [number, number];
   /** A killed instance stays down this long (random in range, ms) before its restart. */
   downMs: [number, number];
+  /** Redis stays down this long (random in range, ms) at each restart. */
+  redisDownMs: [number, number];
   /** CHARTBOT_REDIS_LEASE_MS: how long a killed instance's contacts wait for a take-over. */
   leaseMs: number;
   seed: number;
@@ -32,11 +35,8 @@ export interface RedisChaosOptions extends LoadShape {
   log?: (line: string) => void;
 }
 
-export const REDIS_QUICK: RedisChaosOptions = { instances: 3, contacts: 40, minMessages: 6, maxMessages: 14, pauseMs: [40, 120], duplicateRate: 0.15, kills: 3, redisRestarts: 1, killAfterMs: [700, 1400], downMs: [0, 300], leaseMs: 1000, seed: 1, maxDurationMs: 50_000 };
-export const REDIS_LONG: RedisChaosOptions = { instances: 3, contacts: 300, minMessages: 10, maxMessages: 19, pauseMs: [10, 40], duplicateRate: 0.15, kills: 24, redisRestarts: 2, killAfterMs: [300, 1500], downMs: [0, 500], leaseMs: 2000, seed: 7, maxDurationMs: 280_000 };
-
-/** A kill or a Redis restart, when it happened (duplicates are attributed to the one before them). */
-type ChaosEvent = { kind: 'kill' | 'redis'; at: number };
+export const REDIS_QUICK: RedisChaosOptions = { instances: 3, contacts: 40, minMessages: 6, maxMessages: 14, pauseMs: [40, 120], duplicateRate: 0.15, kills: 3, redisRestarts: 1, killAfterMs: [700, 1400], downMs: [0, 300], redisDownMs: [800, 1500], leaseMs: 1000, seed: 1, maxDurationMs: 50_000 };
+export const REDIS_LONG: RedisChaosOptions = { instances: 3, contacts: 300, minMessages: 10, maxMessages: 19, pauseMs: [10, 40], duplicateRate: 0.15, kills: 24, redisRestarts: 2, killAfterMs: [300, 1500], downMs: [0, 500], redisDownMs: [500, 3000], leaseMs: 2000, seed: 7, maxDurationMs: 280_000 };
 
 async function countKeys(redis: Redis, pattern: string, size: (key: string) => Promise<number>): Promise<number> {
   let total = 0;
@@ -71,7 +71,7 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
   const events: ChaosEvent[] = [];
   const report: RedisChaosReport = {
     instances: options.instances, leaseMs: options.leaseMs, store: '', messagesSent: 0, posts: 0, refused: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
-    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, duplicatesPerKill: [], duplicatesAfterRedisRestarts: 0, timersLost: 0, timersFiredTwice: 0,
+    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, duplicates: { perKill: [], afterFinalKill: 0, afterRedisRestarts: 0, otherwise: 0 }, timersLost: 0, timersFiredTwice: 0,
     kills: 0, finalKills: 0, redisRestarts: 0, failover: { held: 0, medianMs: undefined, maxMs: undefined, stuck: 0 }, inboxLeft: 0, parked: 0, cleanExits: 0, durationMs: 0,
   };
   const between = ([min, max]: [number, number]) => min + rand() * (max - min);
@@ -97,28 +97,36 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
     const restartRedis = async () => {
       await redis.kill();
       events.push({ kind: 'redis', at: Date.now() });
-      await sleep(between([300, 800]));
+      await sleep(between(options.redisDownMs));
       await redis.restart();
       report.redisRestarts++;
       log(`redis restart ${report.redisRestarts}`);
     };
-    // Kills land at random moments of the load, one instance at a time; the Redis restarts fall
-    // evenly among them.
+    // Kills land at random moments of the load. A killed instance comes back in the background, so
+    // another kill may come while it is still down (one instance at least stays up: the load balancer
+    // needs somewhere to send). The Redis restarts fall evenly among the kills.
+    const restarting = new Set<Promise<void>>();
     const killer = async () => {
       const restartsAfter = Array.from({ length: options.redisRestarts }, (_, r) => Math.floor(((r + 1) * options.kills) / (options.redisRestarts + 1)));
       for (let k = 0; k < options.kills && Date.now() < deadline - 15_000; k++) {
         await sleep(between(options.killAfterMs));
+        while (cluster.live().length < 2 && restarting.size > 0) await Promise.race(restarting);
         const victim = cluster.pick();
         const pid = await cluster.kill(victim);
         const at = Date.now();
-        events.push({ kind: 'kill', at });
         watch.watch(pid, at);
+        events.push({ kind: 'kill', at, held: watch.heldPerKill.at(-1)! });
         report.kills++;
-        await sleep(between(options.downMs));
-        await cluster.restart(victim);
-        log(`kill ${report.kills}: instance ${victim.index} restarted`);
+        const back = (async () => {
+          await sleep(between(options.downMs));
+          await cluster.restart(victim);
+          log(`kill ${k + 1}: instance ${victim.index} back`);
+        })();
+        restarting.add(back);
+        void back.then(() => restarting.delete(back), () => {}); // a failed restart fails the run below
         for (const _ of restartsAfter.filter((after) => after === k + 1)) await restartRedis();
       }
+      await Promise.all(restarting);
       killerDone = true;
     };
     const [sent] = await Promise.all([runLoad(options, contacts, rand, (body) => cluster.deliver(body), () => !killerDone, deadline, report), killer()]);
@@ -127,8 +135,10 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
 
     // Every instance dies at once while the timers armed by the last messages are pending, and
     // stays down until they are overdue: they must fire from what is stored in Redis.
-    await Promise.all(cluster.instances.map((instance) => cluster.kill(instance)));
-    events.push({ kind: 'kill', at: Date.now() });
+    const pids = await Promise.all(cluster.instances.map((instance) => cluster.kill(instance)));
+    const finalKill: ChaosEvent = { kind: 'final kill', at: Date.now(), held: new Set() };
+    events.push(finalKill);
+    for (const pid of pids) for (const contact of (await watch.heldBy(pid)).keys()) finalKill.held!.add(contact);
     report.finalKills = options.instances;
     await sleep(500);
     await Promise.all(cluster.instances.map((instance) => cluster.restart(instance)));
@@ -137,14 +147,8 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
     await sleep(1000); // late copies (a timer fired twice, a reply repeated) would arrive by now
     const final = await awaitReplies(() => mock.sends(), sent, 0);
     Object.assign(report, { repliesExpected: final.repliesExpected, repliesMissing: replies.repliesMissing, duplicateReplies: final.duplicateReplies + final.duplicateTicks });
-    const perEvent = events.map(() => 0);
-    for (const time of final.duplicateTimes) {
-      const before = events.findLastIndex((event) => event.at <= time);
-      if (before >= 0) perEvent[before]!++;
-    }
-    report.duplicatesPerKill = perEvent.filter((_, i) => events[i]!.kind === 'kill');
-    report.duplicatesAfterRedisRestarts = perEvent.filter((_, i) => events[i]!.kind === 'redis').reduce((a, b) => a + b, 0);
     await watch.settled();
+    report.duplicates = attributeDuplicates(final.duplicates, events, (waId) => `${BUSINESS.phoneNumberId}:${waId}`);
     report.failover = { ...watch.figures(), stuck: watch.stuck };
     report.cleanExits = (await cluster.stop()).filter(Boolean).length;
 
