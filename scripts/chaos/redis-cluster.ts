@@ -86,6 +86,21 @@ export class ChaosCluster {
     return pid;
   }
 
+  /**
+   * SIGTERMs an instance, as a rolling deploy does (no new webhooks, work drained, leases
+   * released); resolves with its pid, whether it exited 0 within 20 s, and whether its grace
+   * period ran out first (work left, e.g. replies paced by the pair rate limit: its leases stay).
+   */
+  async terminate(instance: Instance): Promise<{ pid: number; clean: boolean; overGrace: boolean }> {
+    instance.live = false;
+    const pid = instance.bot.child.pid ?? -1;
+    instance.bot.child.kill('SIGTERM');
+    const code = await Promise.race([instance.bot.exited, sleep(20_000).then(() => 'hung' as const)]);
+    await instance.bot.kill();
+    this.output += instance.bot.output();
+    return { pid, clean: code === 0, overGrace: instance.bot.output().includes('grace period over') };
+  }
+
   /** Starts a killed instance again (same port and settings) and waits until it is healthy. */
   async restart(instance: Instance): Promise<void> {
     instance.bot = startChartbot(instance.env);

@@ -10,15 +10,17 @@ import { chaosContacts, random, runLoad, sleep, type LoadShape } from './chaos-l
 import { awaitReplies, ledgerFigures, type LedgerContext } from './chaos-outcome.ts';
 import { attributeDuplicates, type ChaosEvent } from './duplicate-attribution.ts';
 import { FailoverWatch } from './failover-watch.ts';
-import { ChaosCluster } from './redis-cluster.ts';
+import { ChaosCluster, type Instance } from './redis-cluster.ts';
 import type { RedisChaosReport } from './redis-chaos-report.ts';
 import { flowsDir } from './run-chaos.ts';
 
 export interface RedisChaosOptions extends LoadShape {
   /** `chartbot start` processes on the one Redis. */
   instances: number;
-  /** SIGKILLs under load, one instance at a time (then one final kill of every instance). */
+  /** Instance restarts under load, one instance at a time: SIGKILL, or SIGTERM every `stopEvery` (then one final kill of every instance). */
   kills: number;
+  /** Every this many restarts, one is graceful (SIGTERM, as a rolling deploy) instead of a SIGKILL (0: none). */
+  stopEvery: number;
   /** Redis restarts (SIGKILL, then the same dir, AOF and port) among the kills. */
   redisRestarts: number;
   /** Each kill comes after a random pause in this range (ms). */
@@ -35,8 +37,8 @@ export interface RedisChaosOptions extends LoadShape {
   log?: (line: string) => void;
 }
 
-export const REDIS_QUICK: RedisChaosOptions = { instances: 3, contacts: 40, minMessages: 6, maxMessages: 14, pauseMs: [40, 120], duplicateRate: 0.15, kills: 3, redisRestarts: 1, killAfterMs: [700, 1400], downMs: [0, 300], redisDownMs: [800, 1500], leaseMs: 1000, seed: 1, maxDurationMs: 50_000 };
-export const REDIS_LONG: RedisChaosOptions = { instances: 3, contacts: 300, minMessages: 10, maxMessages: 19, pauseMs: [10, 40], duplicateRate: 0.15, kills: 24, redisRestarts: 2, killAfterMs: [300, 1500], downMs: [0, 500], redisDownMs: [500, 3000], leaseMs: 2000, seed: 7, maxDurationMs: 280_000 };
+export const REDIS_QUICK: RedisChaosOptions = { instances: 3, contacts: 40, minMessages: 6, maxMessages: 14, pauseMs: [40, 120], duplicateRate: 0.15, kills: 5, stopEvery: 4, redisRestarts: 1, killAfterMs: [700, 1400], downMs: [0, 300], redisDownMs: [800, 1500], leaseMs: 1000, seed: 1, maxDurationMs: 50_000 };
+export const REDIS_LONG: RedisChaosOptions = { instances: 3, contacts: 300, minMessages: 10, maxMessages: 19, pauseMs: [10, 40], duplicateRate: 0.15, kills: 32, stopEvery: 4, redisRestarts: 2, killAfterMs: [300, 1500], downMs: [0, 500], redisDownMs: [500, 3000], leaseMs: 2000, seed: 7, maxDurationMs: 280_000 };
 
 async function countKeys(redis: Redis, pattern: string, size: (key: string) => Promise<number>): Promise<number> {
   let total = 0;
@@ -72,7 +74,7 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
   const report: RedisChaosReport = {
     instances: options.instances, leaseMs: options.leaseMs, store: '', messagesSent: 0, posts: 0, refused: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
     repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, duplicates: { perKill: [], afterFinalKill: 0, afterRedisRestarts: 0, otherwise: 0 }, timersLost: 0, timersFiredTwice: 0,
-    kills: 0, finalKills: 0, redisRestarts: 0, failover: { held: 0, medianMs: undefined, maxMs: undefined, stuck: 0 }, inboxLeft: 0, parked: 0, cleanExits: 0, durationMs: 0,
+    kills: 0, stops: { count: 0, clean: 0, overGrace: 0, leasesLeft: 0 }, finalKills: 0, redisRestarts: 0, failover: { held: 0, medianMs: undefined, maxMs: undefined, stuck: 0 }, inboxLeft: 0, parked: 0, cleanExits: 0, durationMs: 0,
   };
   const between = ([min, max]: [number, number]) => min + rand() * (max - min);
   try {
@@ -102,6 +104,15 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
       report.redisRestarts++;
       log(`redis restart ${report.redisRestarts}`);
     };
+    const stopGracefully = async (victim: Instance) => {
+      const { pid, clean, overGrace } = await cluster.terminate(victim);
+      const left = (await watch.heldBy(pid)).size;
+      report.stops.count++;
+      if (clean) report.stops.clean++;
+      // Past its grace period a stop exits with work left, as documented: its leases expire then.
+      if (overGrace) report.stops.overGrace++;
+      else report.stops.leasesLeft += left;
+    };
     // Kills land at random moments of the load. A killed instance comes back in the background, so
     // another kill may come while it is still down (one instance at least stays up: the load balancer
     // needs somewhere to send). The Redis restarts fall evenly among the kills.
@@ -112,15 +123,20 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
         await sleep(between(options.killAfterMs));
         while (cluster.live().length < 2 && restarting.size > 0) await Promise.race(restarting);
         const victim = cluster.pick();
-        const pid = await cluster.kill(victim);
-        const at = Date.now();
-        watch.watch(pid, at);
-        events.push({ kind: 'kill', at, held: watch.heldPerKill.at(-1)! });
-        report.kills++;
+        const graceful = options.stopEvery > 0 && (k + 1) % options.stopEvery === 0;
+        if (!graceful) {
+          const pid = await cluster.kill(victim);
+          const at = Date.now();
+          watch.watch(pid, at);
+          events.push({ kind: 'kill', at, held: watch.heldPerKill.at(-1)! });
+          report.kills++;
+        }
         const back = (async () => {
+          // A rolling deploy: SIGTERM, and the instance must hand every contact back as it stops.
+          if (graceful) await stopGracefully(victim);
           await sleep(between(options.downMs));
           await cluster.restart(victim);
-          log(`kill ${k + 1}: instance ${victim.index} back`);
+          log(`restart ${k + 1}: instance ${victim.index} back`);
         })();
         restarting.add(back);
         void back.then(() => restarting.delete(back), () => {}); // a failed restart fails the run below
@@ -166,6 +182,9 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
       log(cluster.output);
       watch.perKill.forEach((times, k) => log(`kill ${k + 1}: ${times.length} contacts taken over after ${times.map((t) => `${t} ms`).join(', ')}`));
       log(`events ${events.map((event) => `${event.kind}@${event.at - started}`).join(' ')}`);
+      const perContact = new Map<string, number>();
+      for (const send of mock.sends()) perContact.set(String(send.body.to), (perContact.get(String(send.body.to)) ?? 0) + 1);
+      log(`most sends to one contact ${Math.max(0, ...perContact.values())}`);
     }
   } finally {
     await cluster.destroy();
