@@ -19,6 +19,11 @@ export interface DuplicateAttribution {
    * was in flight (an instance starved of CPU past its lease), and the next holder sent it again.
    */
   otherwise: number;
+  /**
+   * Extra copies beyond the window: a second one to the same contact explained by the same kill or
+   * restart (one contact has one send in flight at most, so each event can repeat one reply per contact).
+   */
+  beyondWindow: number;
 }
 
 /**
@@ -28,13 +33,20 @@ export interface DuplicateAttribution {
  */
 export function attributeDuplicates(duplicates: Array<{ to: string; at: number }>, events: ChaosEvent[], contactOf: (waId: string) => string): DuplicateAttribution {
   const counts = events.map(() => 0);
+  const repeatedTo = events.map(() => new Set<string>());
   let otherwise = 0;
+  let beyondWindow = 0;
   for (const duplicate of duplicates) {
     const contact = contactOf(duplicate.to);
     const cause = events.findLastIndex((event) => event.at <= duplicate.at && (event.kind === 'redis' || event.held?.has(contact) === true));
-    if (cause >= 0) counts[cause]!++;
-    else otherwise++;
+    if (cause < 0) {
+      otherwise++;
+      continue;
+    }
+    counts[cause]!++;
+    if (repeatedTo[cause]!.has(contact)) beyondWindow++;
+    repeatedTo[cause]!.add(contact);
   }
   const of = (kind: ChaosEvent['kind']) => counts.filter((_, i) => events[i]!.kind === kind);
-  return { perKill: of('kill'), afterFinalKill: of('final kill').reduce((a, b) => a + b, 0), afterRedisRestarts: of('redis').reduce((a, b) => a + b, 0), otherwise };
+  return { perKill: of('kill'), afterFinalKill: of('final kill').reduce((a, b) => a + b, 0), afterRedisRestarts: of('redis').reduce((a, b) => a + b, 0), otherwise, beyondWindow };
 }

@@ -51,7 +51,7 @@ export interface RedisChaosReport {
 const ms = (value: number | undefined) => (value === undefined ? '–' : `${(value / 1000).toFixed(2)} s`);
 
 export function formatRedisReport(report: RedisChaosReport): string {
-  const { perKill, afterFinalKill, afterRedisRestarts, otherwise } = report.duplicates;
+  const { perKill, afterFinalKill, afterRedisRestarts, otherwise, beyondWindow } = report.duplicates;
   return [
     `instances           ${report.instances} chartbot start processes on one redis-server (AOF, appendfsync always), lease ${report.leaseMs} ms; /health store: ${report.store}`,
     `messages sent       ${report.messagesSent} (in ${report.posts} POSTs, ${report.refused} refused and retried elsewhere, ${report.redeliveries} deliberate re-deliveries)`,
@@ -60,7 +60,7 @@ export function formatRedisReport(report: RedisChaosReport): string {
     `processed twice     ${report.processedTwice}`,
     `out of order        ${report.outOfOrder} contacts`,
     `replies expected    ${report.repliesExpected}, missing ${report.repliesMissing}`,
-    `replies duplicated  ${report.duplicateReplies} (at-least-once: sends in flight at a kill): after kills under load ${perKill.reduce((a, b) => a + b, 0)} (max ${Math.max(0, ...perKill)} per kill), after the final kill ${afterFinalKill}, after Redis restarts ${afterRedisRestarts}, after a lease expired under a live sender ${otherwise}`,
+    `replies duplicated  ${report.duplicateReplies} (at-least-once: sends in flight at a kill): after kills under load ${perKill.reduce((a, b) => a + b, 0)} (max ${Math.max(0, ...perKill)} per kill), after the final kill ${afterFinalKill}, after Redis restarts ${afterRedisRestarts}, after a lease expired under a live sender ${otherwise}; more than one per contact and event ${beyondWindow}`,
     `timers lost         ${report.timersLost}, fired twice ${report.timersFiredTwice}`,
     `kills               ${report.kills} SIGKILLs under load, then ${report.finalKills} at once while the last timers were pending`,
     `graceful stops      ${report.stops.count} SIGTERMs under load (rolling deploy): ${report.stops.clean} exited 0, ${report.stops.overGrace} after their grace period (paced replies left for the others), leases left by the rest ${report.stops.leasesLeft}`,

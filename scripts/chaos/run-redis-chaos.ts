@@ -73,7 +73,7 @@ export async function runRedisChaos(options: RedisChaosOptions): Promise<RedisCh
   const events: ChaosEvent[] = [];
   const report: RedisChaosReport = {
     instances: options.instances, leaseMs: options.leaseMs, store: '', messagesSent: 0, posts: 0, refused: 0, redeliveries: 0, processed: 0, lost: 0, processedTwice: 0, outOfOrder: 0,
-    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, duplicates: { perKill: [], afterFinalKill: 0, afterRedisRestarts: 0, otherwise: 0 }, timersLost: 0, timersFiredTwice: 0,
+    repliesExpected: 0, repliesMissing: 0, duplicateReplies: 0, duplicates: { perKill: [], afterFinalKill: 0, afterRedisRestarts: 0, otherwise: 0, beyondWindow: 0 }, timersLost: 0, timersFiredTwice: 0,
     kills: 0, stops: { count: 0, clean: 0, overGrace: 0, leasesLeft: 0 }, finalKills: 0, redisRestarts: 0, failover: { held: 0, medianMs: undefined, maxMs: undefined, stuck: 0 }, inboxLeft: 0, parked: 0, cleanExits: 0, durationMs: 0,
   };
   const between = ([min, max]: [number, number]) => min + rand() * (max - min);
