@@ -5,23 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { lowdbStore } from '../../src/store/lowdb-store.ts';
 import { freePort, startChartbot, waitForHealth, type ChartbotProcess } from '../../test/helpers/chartbot-process.ts';
 import { startMockProvider } from '../../test/helpers/mock-provider.ts';
-import { BUSINESS, envelope, postWebhook } from '../../test/helpers/webhooks.ts';
+import { BUSINESS, postWebhook } from '../../test/helpers/webhooks.ts';
+import { chaosContacts, random, runLoad, sleep, type LoadShape } from './chaos-load.ts';
+import { awaitReplies, ledgerFigures, type LedgerContext } from './chaos-outcome.ts';
 
-export interface ChaosOptions {
-  /** Contacts writing at the same time. */
-  contacts: number;
-  /** Each contact sends at least this many messages (more while kills are still due). */
-  minMessages: number;
-  /** Each contact sends at most this many messages (bounds the run). */
-  maxMessages: number;
+export interface ChaosOptions extends LoadShape {
   /** SIGKILLs to deliver. */
   kills: number;
   /** Each kill comes after a random uptime in this range (ms after the bot answered /health). */
   killAfterMs: [number, number];
-  /** Each load worker pauses this long (random in range, ms) between batches. */
-  pauseMs: [number, number];
-  /** Share of acknowledged batches the "gateway" delivers again. */
-  duplicateRate: number;
   /** Seed of the random choices (kill moments, batch shapes, duplicates). */
   seed: number;
   /** Hard limit for the whole run. */
@@ -74,20 +66,7 @@ export interface ChaosReport {
   durationMs: number;
 }
 
-/** A small deterministic generator (mulberry32), so a failing run can be repeated with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const flowsDir = fileURLToPath(new URL('./flows', import.meta.url));
+export const flowsDir = fileURLToPath(new URL('./flows', import.meta.url));
 
 async function filesNamed(dir: string, test: (name: string) => boolean): Promise<string[]> {
   const found: string[] = [];
@@ -131,8 +110,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
   try {
     await waitForHealth(url, bot);
-    const contacts = Array.from({ length: options.contacts }, (_, i) => `4917${String(i).padStart(6, '0')}`);
-    const sent = new Map<string, number>(contacts.map((c) => [c, 0]));
+    const contacts = chaosContacts(options.contacts);
     let killerDone = options.kills === 0;
 
     /** Posts until the bot answers 200, as a gateway retries; false if the run's deadline passed. */
@@ -150,30 +128,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await sleep(20);
       }
       return false;
-    };
-
-    const wants = (c: string) => (sent.get(c) ?? 0) < (killerDone ? options.minMessages : options.maxMessages);
-    const worker = async (mine: string[]) => {
-      for (;;) {
-        const open = mine.filter(wants);
-        if (open.length === 0 || Date.now() >= deadline) return;
-        // A batch: a few contacts, one or two next messages each (a real webhook batches like this).
-        const chosen = open.filter(() => rand() < 0.6).slice(0, 3);
-        const messages = (chosen.length ? chosen : [open[0]!]).flatMap((c) => {
-          const count = rand() < 0.3 ? 2 : 1;
-          const first = sent.get(c) ?? 0;
-          sent.set(c, first + count);
-          return Array.from({ length: count }, (_, k) => ({ from: c, id: `wamid.chaos.${c}.${first + k}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `m${first + k}` } }));
-        });
-        report.messagesSent += messages.length;
-        const body = JSON.stringify(envelope({ messages }));
-        if (!(await deliver(body))) return;
-        if (rand() < options.duplicateRate) {
-          report.redeliveries++;
-          await deliver(body);
-        }
-        await sleep(options.pauseMs[0] + rand() * (options.pauseMs[1] - options.pauseMs[0]));
-      }
     };
 
     const killAndRestart = async (downMs: number) => {
@@ -196,43 +150,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       killerDone = true;
     };
 
-    const workers = Array.from({ length: Math.min(8, contacts.length) }, (_, w) => worker(contacts.filter((_, i) => i % 8 === w)));
-    await Promise.all([killer(), ...workers]);
+    const [sent] = await Promise.all([runLoad(options, contacts, rand, deliver, () => !killerDone, deadline, report), killer()]);
     log(`load done: ${report.messagesSent} messages in ${report.posts} posts`);
     // The last kill comes right after the load, while the timers armed by the last messages are
     // pending; the bot stays down until they are overdue, so they must fire from the stored state.
     if (options.kills > 0) await killAndRestart(400);
 
-    // Every acknowledged message leads to one reply: wait until they have all arrived (or the deadline).
-    const expected = new Map<string, number>();
-    for (const [c, n] of sent) for (let i = 0; i < n; i++) expected.set(`${c} ok m${i}`, 0);
-    report.repliesExpected = expected.size;
-    const countReplies = () => {
-      for (const key of expected.keys()) expected.set(key, 0);
-      for (const send of mock.sends()) {
-        const key = `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}`;
-        if (expected.has(key)) expected.set(key, (expected.get(key) ?? 0) + 1);
-      }
-      return [...expected.values()].filter((n) => n === 0).length;
-    };
-    // And each contact's last message arms a timer whose reply must come (once the bot is back).
-    const lastTicks = new Set([...sent].filter(([, n]) => n > 0).map(([c, n]) => `${c} tick m${n - 1}`));
-    const tickCopies = (tick: string) => mock.sends().filter((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}` === tick).length;
-    const ticksMissing = () => {
-      const seen = new Set(mock.sends().map((send) => `${String(send.body.to)} ${(send.body.text as { body?: string } | undefined)?.body ?? ''}`));
-      return [...lastTicks].filter((tick) => !seen.has(tick)).length;
-    };
-    while ((countReplies() > 0 || ticksMissing() > 0) && Date.now() < deadline) await sleep(100);
-    report.repliesMissing = countReplies();
-    report.timersLost = ticksMissing();
-    report.timersFiredTwice = [...lastTicks].filter((tick) => tickCopies(tick) > 1).length;
-    report.duplicateReplies = [...expected.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-    report.mostCopiesOfOneReply = Math.max(0, ...expected.values());
+    // Every acknowledged message leads to one reply, and each contact's last message arms a timer
+    // whose reply must come (once the bot is back): wait until they have all arrived (or the deadline).
+    const replies = await awaitReplies(() => mock.sends(), sent, deadline);
+    report.repliesExpected = replies.repliesExpected;
+    report.repliesMissing = replies.repliesMissing;
+    report.timersLost = replies.lastTicksMissing;
+    report.timersFiredTwice = replies.lastTicksSentTwice;
+    report.duplicateReplies = replies.duplicateReplies;
+    report.mostCopiesOfOneReply = replies.mostCopiesOfOneReply;
 
     if (process.env.CHAOS_OUTPUT) {
       log(`health ${await (await fetch(`${url}/health`)).text()}`);
-      log(`missing ${[...expected].filter(([, n]) => n === 0).map(([k]) => k).join(', ')}`);
-      log(`duplicated ${[...expected].filter(([, n]) => n > 1).map(([k]) => k).join(', ')}`);
     }
     bot.child.kill('SIGTERM');
     const stopped = await Promise.race([bot.exited, sleep(20_000).then(() => 'hung' as const)]);
@@ -241,17 +176,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // What each machine saw, from the stored state.
     const store = await lowdbStore({ dir: dataDir, onCorrupt: () => report.quarantined++ });
+    const contexts = new Map<string, LedgerContext | undefined>();
     for (const c of contacts) {
       const record = await store.load(`${BUSINESS.phoneNumberId}:${c}`);
       if (process.env.CHAOS_OUTPUT && record?.outbox) log(`${c}: sent ${sent.get(c)} ledger ${JSON.stringify((record?.snapshot as { context?: unknown })?.context)} outbox ${JSON.stringify(record?.outbox)}`);
-      const ledger = (record?.snapshot as { context?: { ledger?: string[] } } | undefined)?.context?.ledger ?? [];
-      const numbers = ledger.map((entry) => Number(entry.slice(1)));
-      report.processed += numbers.length;
-      const distinct = new Set(numbers);
-      report.processedTwice += numbers.length - distinct.size;
-      for (let i = 0; i < (sent.get(c) ?? 0); i++) if (!distinct.has(i)) report.lost++;
-      if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!)) report.outOfOrder++;
+      contexts.set(c, (record?.snapshot as { context?: LedgerContext } | undefined)?.context);
     }
+    const ledgers = ledgerFigures(contexts, sent);
+    Object.assign(report, { processed: ledgers.processed, lost: ledgers.lost, processedTwice: ledgers.processedTwice, outOfOrder: ledgers.outOfOrder });
     await store.close();
     report.journalSegmentsLeft = (await filesNamed(join(dataDir, 'inbox'), (n) => n.endsWith('.journal'))).length;
     report.quarantined += (await filesNamed(dataDir, (n) => n.includes('.corrupt-'))).length;

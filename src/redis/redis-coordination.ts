@@ -187,7 +187,11 @@ export class RedisCoordination implements Coordination {
     if (!claim) return 'busy';
     const context: LeaseContext = { lease: claim.lease, json: claim.recordJson, consume: undefined };
     this.contexts.set(key, context);
-    const heartbeat = setInterval(() => void this.renew(context.lease), Math.max(100, Math.floor(this.leaseMs / 3)));
+    // The heartbeat runs beside the session's own round trips. While a release is on its way, a
+    // renew sent just before it reaches Redis after the lease was deleted and finds nothing to
+    // extend: that is the release, not a lost lease, so it is neither sent nor reported then.
+    const beat = { releasing: false };
+    const heartbeat = setInterval(() => void (beat.releasing ? undefined : this.renew(context.lease, beat)), Math.max(100, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
     try {
       let items = claim.items;
@@ -197,8 +201,10 @@ export class RedisCoordination implements Coordination {
         while (worker.jobs.length > 0) await worker.jobs.shift()!.run();
         // What that work made due now (hand-over notifications) is done in this turn too.
         await this.handlers.due(key);
+        beat.releasing = true;
         const outcome = await this.redis.releaseOrContinue(context.lease);
         if (outcome.status === 'more') {
+          beat.releasing = false; // the lease is kept: the heartbeat goes on extending it
           items = outcome.items;
           continue;
         }
@@ -207,6 +213,7 @@ export class RedisCoordination implements Coordination {
       }
     } catch (error) {
       // Handed back with a pause (a Redis that went away just lets the lease expire instead).
+      beat.releasing = true;
       await this.redis.releaseOrContinue(context.lease, Date.now() + FAILURE_RETRY_MS).catch(() => {});
       throw error;
     } finally {
@@ -233,9 +240,9 @@ export class RedisCoordination implements Coordination {
     }
   }
 
-  private async renew(lease: Lease): Promise<void> {
+  private async renew(lease: Lease, beat: { releasing: boolean }): Promise<void> {
     try {
-      if (!(await this.redis.renew(lease, this.leaseMs))) this.options.logger.warn({ contact: lease.key }, 'lease could not be extended: the next write will be refused');
+      if (!(await this.redis.renew(lease, this.leaseMs)) && !beat.releasing) this.options.logger.warn({ contact: lease.key }, 'lease could not be extended: the next write will be refused');
     } catch (error) {
       this.options.logger.warn({ err: error, contact: lease.key }, 'lease could not be extended (Redis unreachable?)');
     }

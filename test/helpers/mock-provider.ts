@@ -7,6 +7,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** When it arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 /** One scripted answer: JSON (or a Buffer sent as bytes), with optional headers. */
@@ -61,7 +63,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       } catch {
         // keep text
       }
-      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, receivedAt: Date.now() };
       requests.push(recorded);
       const next = options.answer?.(recorded, baseUrl) ?? scripted.shift();
       const isRead = typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'read';
