@@ -16,6 +16,7 @@ import { BENCH_NUMBER, waIdOf } from './contacts.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { metricsEnv, SCRAPE_TOKEN } from './metrics-cost.ts';
 import { cpuSeconds } from './proc-stats.ts';
+import { sideBySide, type SideBySide } from './redis-vs-lowdb.ts';
 import { benchRecord } from './seed-contacts.ts';
 import type { LatencySummary } from './stats.ts';
 
@@ -41,6 +42,8 @@ export interface RedisBench {
   appendfsync: string;
   contacts: number;
   runs: RedisInstancesRun[];
+  /** One Redis instance and one lowdb process measured in alternating slices (redis-vs-lowdb.ts). */
+  sideBySide: SideBySide;
 }
 
 /** What the bench's driver lends: the mock's URL, a measured load (latency as the mock saw it), a log line. */
@@ -48,6 +51,7 @@ export interface RedisBenchDriver {
   mockUrl: string;
   workDir: string;
   measured(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | 'contacts'>): Promise<{ load: LoadResult; latency: LatencySummary }>;
+  load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | 'contacts'>): Promise<LoadResult>;
   log(text: string): void;
 }
 
@@ -87,7 +91,7 @@ async function seedRedis(store: RedisStore, count: number): Promise<void> {
   }
 }
 
-export async function measureRedisInstances(driver: RedisBenchDriver, plan: { instances: number[]; contacts: number; warmupMs: number }): Promise<RedisBench> {
+export async function measureRedisInstances(driver: RedisBenchDriver, plan: { instances: number[]; contacts: number; warmupMs: number; sliceMs: number }): Promise<RedisBench> {
   const server = await startRedis();
   const redis = server.client();
   const bots: BotProcess[] = [];
@@ -98,6 +102,7 @@ export async function measureRedisInstances(driver: RedisBenchDriver, plan: { in
     await seedRedis(new RedisStore(redis, 'chartbot:'), plan.contacts);
     const contacts = { first: 0, count: plan.contacts };
     const runs: RedisInstancesRun[] = [];
+    let compared: SideBySide | undefined;
     for (const instances of plan.instances) {
       while (bots.length < instances) {
         const n = bots.length + 1;
@@ -105,7 +110,8 @@ export async function measureRedisInstances(driver: RedisBenchDriver, plan: { in
         bots.push(await startBot({ mockUrl: driver.mockUrl, dataDir: join(driver.workDir, `redis-${n}`), logFile: join(driver.workDir, `redis-${n}.log`), env }));
       }
       const urls = bots.map((bot) => bot.url);
-      await driver.measured({ url: urls[0] as string, urls, doneWhen: 'replied', contacts, durationMs: plan.warmupMs });
+      // Each new instance warms up as long as the first one did (its JIT starts cold).
+      await driver.measured({ url: urls[0] as string, urls, doneWhen: 'replied', contacts, durationMs: plan.warmupMs * instances });
       driver.log(`redis: ${instances} instance(s), single-message POSTs`);
       const pids = [...bots.map((bot) => bot.pid), server.pid()];
       const cpuBefore = pids.map(cpuSeconds);
@@ -126,8 +132,10 @@ export async function measureRedisInstances(driver: RedisBenchDriver, plan: { in
         botCpuUsPerMessage: Math.round(cpuUs.slice(0, -1).reduce((sum, us) => sum + us, 0)),
         redisCpuUsPerMessage: Math.round(cpuUs[cpuUs.length - 1] as number),
       });
+      if (instances === 1) compared = await sideBySide(driver, urls[0] as string, { contacts: plan.contacts, sliceMs: plan.sliceMs, warmupMs: plan.warmupMs });
     }
-    return { appendonly, appendfsync, contacts: plan.contacts, runs };
+    if (!compared) throw new Error('the Redis runs must include one instance (compared with lowdb side by side)');
+    return { appendonly, appendfsync, contacts: plan.contacts, runs, sideBySide: compared };
   } finally {
     for (const bot of bots) await bot.stop();
     await server.stop();

@@ -5,12 +5,12 @@ import { table } from './table.ts';
 import type { FloodResult } from './webhook-flood.ts';
 
 /** Targets of issue 13: one instance on Redis ≥ 60% of lowdb; round trips per message in single digits. */
-export function redisBudget(redis: RedisBench, lowdbSingle: EndToEnd): Array<{ check: string; value: string; target: string; met: boolean }> {
+export function redisBudget(redis: RedisBench): Array<{ check: string; value: string; target: string; met: boolean }> {
   const one = redis.runs.find((run) => run.instances === 1);
   if (!one) return [];
-  const ratio = one.load.messagesPerSecond / lowdbSingle.load.messagesPerSecond;
+  const ratio = redis.sideBySide.ratio;
   return [
-    { check: 'Redis, 1 instance vs lowdb (single POSTs)', value: `${(ratio * 100).toFixed(0)}%`, target: '≥ 60%', met: ratio >= 0.6 },
+    { check: 'Redis, 1 instance vs lowdb (single POSTs, side by side)', value: `${(ratio * 100).toFixed(0)}%`, target: '≥ 60%', met: ratio >= 0.6 },
     { check: 'Redis round trips per message, 1 instance', value: String(one.roundTripsPerMessage), target: '< 10', met: one.roundTripsPerMessage < 10 },
   ];
 }
@@ -37,7 +37,8 @@ export function formatRedis(redis: RedisBench, lowdbSingle: EndToEnd, bareBotSin
     table(['scenario', 'msg/s', 'p50 ms', 'p99 ms', 'Redis cmds/msg', 'round trips/msg', 'bot CPU µs/msg', 'Redis CPU µs/msg'], rows),
     ...(one
       ? [
-          `Redis, 1 instance / lowdb: ${((one.load.messagesPerSecond / lowdbSingle.load.messagesPerSecond) * 100).toFixed(1)}%`,
+          `Redis, 1 instance / lowdb, measured side by side (both bots running, load in alternating slices; metrics on in both): ${redis.sideBySide.redis} / ${redis.sideBySide.lowdb} msg/s = ${(redis.sideBySide.ratio * 100).toFixed(1)}% (slices: ${redis.sideBySide.slices.map((s) => `${s.mode} ${s.messagesPerSecond}`).join(', ')})`,
+          `Redis, 1 instance / lowdb, rows above (measured a minute or more apart): ${((one.load.messagesPerSecond / lowdbSingle.load.messagesPerSecond) * 100).toFixed(1)}%`,
           `round trips per message, 1 instance: ${Object.entries(one.roundTripsByOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`,
           `Redis commands per message, 1 instance: ${Object.entries(one.commandsByName).map(([op, n]) => `${op} ${n}`).join(', ')}`,
         ]

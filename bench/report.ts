@@ -81,7 +81,7 @@ export function budgetChecks(r: Omit<BenchResults, 'budget'>): BenchResults['bud
       target: '< 3%',
       met: r.metrics.inProcess.addedUs / (r.chartbot.single.load.cpuUsPerMessage ?? Infinity) < 0.03,
     },
-    ...redisBudget(r.redis, r.chartbot.single),
+    ...redisBudget(r.redis),
   ];
 }
 

@@ -31,6 +31,9 @@ export interface FloodDriver {
   log(text: string): void;
 }
 
+/** POSTs outstanding at once, each on its own connection. */
+const FLOOD_POSTS = 128;
+
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /** The bot's `chartbot_backlog` gauge (contact jobs queued or running). */
@@ -49,7 +52,8 @@ export async function measureFlood(driver: FloodDriver, plan: { messages: number
     driver.log(`flood: ${plan.messages} messages from new contacts, batches of ${batchSize}, CHARTBOT_MAX_BACKLOG=${plan.maxBacklog}`);
     // Contacts far above the seeded ones: every message starts a new conversation.
     const contacts = { first: 10_000_000, count: plan.messages };
-    const load = await driver.load({ url: bot.url, doneWhen: 'answered', contacts, batchSize, inFlight: 20 * batchSize, maxMessages: plan.messages, durationMs: plan.durationMs });
+    // Many POSTs at once (as a gateway re-delivering a backlog does), so intake outruns processing.
+    const load = await driver.load({ url: bot.url, doneWhen: 'answered', contacts, batchSize, inFlight: FLOOD_POSTS * batchSize, connections: FLOOD_POSTS, maxMessages: plan.messages, durationMs: plan.durationMs });
     const drainStarted = performance.now();
     let drained = false;
     while (performance.now() - drainStarted < plan.drainLimitMs) {

@@ -65,6 +65,9 @@ describe('npm run bench -- --quick', () => {
       expect(run.commandsByName.evalsha).toBeGreaterThan(0);
       expect([run.botCpuUsPerMessage > 0, run.redisCpuUsPerMessage > 0]).toEqual([true, true]);
     }
+    // One instance and one lowdb process in alternating slices, both measured.
+    expect(results.redis.sideBySide.slices.map((s) => s.mode)).toEqual(results.redis.sideBySide.order);
+    expect([results.redis.sideBySide.lowdb > 0, results.redis.sideBySide.redis > 0]).toEqual([true, true]);
     // The small flood goes past CHARTBOT_MAX_BACKLOG: some batches accepted, some refused with 503, nothing else.
     expect(results.flood.load.completed).toBeGreaterThan(0);
     expect(results.flood.load.unavailable).toBeGreaterThan(0);
