@@ -132,7 +132,7 @@ export async function measureRedisInstances(driver: RedisBenchDriver, plan: { in
         botCpuUsPerMessage: Math.round(cpuUs.slice(0, -1).reduce((sum, us) => sum + us, 0)),
         redisCpuUsPerMessage: Math.round(cpuUs[cpuUs.length - 1] as number),
       });
-      if (instances === 1) compared = await sideBySide(driver, urls[0] as string, { contacts: plan.contacts, sliceMs: plan.sliceMs, warmupMs: plan.warmupMs });
+      if (instances === 1) compared = await sideBySide(driver, { url: urls[0] as string, botPid: (bots[0] as BotProcess).pid, serverPid: server.pid() }, { contacts: plan.contacts, sliceMs: plan.sliceMs, warmupMs: plan.warmupMs });
     }
     if (!compared) throw new Error('the Redis runs must include one instance (compared with lowdb side by side)');
     return { appendonly, appendfsync, contacts: plan.contacts, runs, sideBySide: compared };

@@ -38,6 +38,7 @@ export function formatRedis(redis: RedisBench, lowdbSingle: EndToEnd, bareBotSin
     ...(one
       ? [
           `Redis, 1 instance / lowdb, measured side by side (both bots running, load in alternating slices; metrics on in both): ${redis.sideBySide.redis} / ${redis.sideBySide.lowdb} msg/s = ${(redis.sideBySide.ratio * 100).toFixed(1)}% (slices: ${redis.sideBySide.slices.map((s) => `${s.mode} ${s.messagesPerSecond}`).join(', ')})`,
+          `CPU per message in those slices, µs: lowdb bot ${redis.sideBySide.cpuUsPerMessage.lowdb}; Redis bot ${redis.sideBySide.cpuUsPerMessage.redisBot} + redis-server ${redis.sideBySide.cpuUsPerMessage.redisServer}`,
           `Redis, 1 instance / lowdb, rows above (measured a minute or more apart): ${((one.load.messagesPerSecond / lowdbSingle.load.messagesPerSecond) * 100).toFixed(1)}%`,
           `round trips per message, 1 instance: ${Object.entries(one.roundTripsByOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`,
           `Redis commands per message, 1 instance: ${Object.entries(one.commandsByName).map(([op, n]) => `${op} ${n}`).join(', ')}`,

@@ -68,6 +68,7 @@ describe('npm run bench -- --quick', () => {
     // One instance and one lowdb process in alternating slices, both measured.
     expect(results.redis.sideBySide.slices.map((s) => s.mode)).toEqual(results.redis.sideBySide.order);
     expect([results.redis.sideBySide.lowdb > 0, results.redis.sideBySide.redis > 0]).toEqual([true, true]);
+    expect(Object.values(results.redis.sideBySide.cpuUsPerMessage).every((us) => us > 0)).toBe(true);
     // The small flood goes past CHARTBOT_MAX_BACKLOG: some batches accepted, some refused with 503, nothing else.
     expect(results.flood.load.completed).toBeGreaterThan(0);
     expect(results.flood.load.unavailable).toBeGreaterThan(0);
