@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`-- --quick` for the under-a-minute smoke run, `-- --profile` to write CPU
+ * `npm run bench` (`-- --quick` for the smoke run of about a minute and a half, `-- --profile` to write CPU
  * profiles of the bot, `-- --out FILE` for the JSON, `-- --redis` for the end-to-end figures and
  * chartbot on Redis only, `-- --flood` for the webhook flood only). Everything runs on loopback in separate
  * processes: mock provider, load generator, bare-Koa baseline, and the bot as `chartbot start`.
@@ -38,7 +38,7 @@ const redisOnly = args.includes('--redis');
 const floodOnly = args.includes('--flood');
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** Sizes of each phase; quick mode keeps the whole run under a minute. */
+/** Sizes of each phase; quick mode keeps the whole run around a minute and a half. */
 const plan = quick
   ? { warmupMs: 300, runMs: 1_500, metricsSliceMs: 750, metricsRounds: 6, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500, redisInstances: [1] }
   : { warmupMs: 2_000, runMs: 10_000, metricsSliceMs: 5_000, metricsRounds: 60, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000, redisInstances: [1, 2, 3] };
