@@ -15,6 +15,8 @@ import { webhookBatch } from './webhook-batch.ts';
 
 export interface LoadJob {
   url: string;
+  /** Several instances of one bot: posts go to each in turn (`url` is then ignored). */
+  urls?: string[];
   /** Where "done" comes from: the POST's answer, or the mock provider's completion stream. */
   doneWhen: 'answered' | 'replied';
   completionPort?: number;
@@ -37,6 +39,8 @@ export interface LoadResult {
   messages: number;
   completed: number;
   httpErrors: number;
+  /** Of those, 503 answers: the bot refused the batch (backpressure, or its store unreachable). */
+  unavailable: number;
   /** First post → last completion, ms. */
   elapsedMs: number;
   messagesPerSecond: number;
@@ -49,13 +53,15 @@ export interface LoadResult {
 const OPEN_LOOP_CAP = 20_000;
 
 async function run(job: LoadJob): Promise<LoadResult> {
-  const pool = new Pool(job.url, { connections: job.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const urls = job.urls ?? [job.url];
+  const pools = urls.map((url) => new Pool(url, { connections: Math.max(1, Math.round(job.connections / urls.length)), pipelining: 1, keepAliveTimeout: 60_000 }));
   const outstanding = new Set<string>();
   let cursor = 0;
   let posts = 0;
   let messages = 0;
   let completed = 0;
   let httpErrors = 0;
+  let unavailable = 0;
   let overloaded = false;
   let posting = true;
   let lastDoneAt = 0;
@@ -89,10 +95,11 @@ async function run(job: LoadJob): Promise<LoadResult> {
     posts++;
     messages += waIds.length;
     const { body, headers } = webhookBatch(waIds);
-    pool
+    (pools[posts % pools.length] as Pool)
       .request({ path: '/webhook', method: 'POST', headers, body })
       .then(async (res) => {
         await res.body.dump();
+        if (res.statusCode === 503) unavailable++;
         if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
         // Answered: the POST's answer completes its messages. Either way the closed loop tops up
         // here (without this, an 'answered' run stopped after its first `inFlight` messages).
@@ -163,13 +170,14 @@ async function run(job: LoadJob): Promise<LoadResult> {
   clearTimeout(deadline);
   if (ticker) clearInterval(ticker);
   socket?.destroy();
-  await pool.close();
+  await Promise.all(pools.map((pool) => pool.close()));
   const elapsedMs = (lastDoneAt || performance.now()) - started;
   return {
     posts,
     messages,
     completed,
     httpErrors,
+    unavailable,
     elapsedMs: Math.round(elapsedMs),
     messagesPerSecond: Math.round((completed / elapsedMs) * 1000),
     postsPerSecond: Math.round((posts / elapsedMs) * 1000),

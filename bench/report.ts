@@ -3,6 +3,10 @@ import type { LoadResult } from './load-generator.ts';
 import type { MicroResult } from './micro.ts';
 import type { PersistCost } from './persist-cost.ts';
 import type { MetricsCost } from './metrics-cost.ts';
+import type { RedisBench } from './redis-instances.ts';
+import { formatFlood, formatRedis, redisBudget } from './redis-report.ts';
+import { table } from './table.ts';
+import type { FloodResult } from './webhook-flood.ts';
 
 export interface EndToEnd {
   /** `cpuUsPerMessage`: CPU time (user + system) of the server process per message, µs. */
@@ -42,6 +46,10 @@ export interface BenchResults {
   persistRatio: number;
   memory: { contacts: number; rssMb: number; peakRssMb: number };
   micro: MicroResult[];
+  /** chartbot on Redis: 1, 2, 3 instances on one redis-server (bench/redis-instances.ts). */
+  redis: RedisBench;
+  /** Memory and 503s under a webhook flood with backpressure (bench/webhook-flood.ts). */
+  flood: FloodResult;
   budget: Array<{ check: string; value: string; target: string; met: boolean }>;
 }
 
@@ -73,14 +81,8 @@ export function budgetChecks(r: Omit<BenchResults, 'budget'>): BenchResults['bud
       target: '< 3%',
       met: r.metrics.inProcess.addedUs / (r.chartbot.single.load.cpuUsPerMessage ?? Infinity) < 0.03,
     },
+    ...redisBudget(r.redis),
   ];
-}
-
-function table(header: string[], rows: Array<Array<string | number>>): string {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
 export function formatEndToEnd(baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot']): string {
@@ -141,6 +143,10 @@ export function formatResults(r: BenchResults): string {
     `RSS after ${r.memory.contacts} distinct contacts each had a conversation (read once the load stopped and the bot idled a moment): ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB)`,
     '',
     formatMetricsCost(r.metrics),
+    '',
+    formatRedis(r.redis, r.chartbot.single, r.bareBot.single),
+    '',
+    formatFlood(r.flood),
     '',
     'Micro-benchmarks (tinybench, in-process)',
     table(

@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (`-- --quick` for the under-a-minute smoke run, `-- --profile` to write CPU
- * profiles of the bot, `-- --out FILE` for the JSON). Everything runs on loopback in separate
+ * `npm run bench` (`-- --quick` for the smoke run of about a minute and a half, `-- --profile` to write CPU
+ * profiles of the bot, `-- --out FILE` for the JSON, `-- --redis` for the end-to-end figures and
+ * chartbot on Redis only, `-- --flood` for the webhook flood only). Everything runs on loopback in separate
  * processes: mock provider, load generator, bare-Koa baseline, and the bot as `chartbot start`.
  * Every load is bounded in messages and in time.
  */
@@ -17,7 +18,10 @@ import { measurePersistCost } from './persist-cost.ts';
 import { measureMetricsInProcess } from './metrics-in-process.ts';
 import { metricsCost, metricsEnv, METRICS_ORDER, METRICS_SCENARIOS, scrapeEvery, slice, type MetricsCost, type MetricsMode, type MetricsSlice } from './metrics-cost.ts';
 import { budgetChecks, formatEndToEnd, formatMetricsCost, formatResults, mb, type BenchResults, type EndToEnd, type ScalingRun } from './report.ts';
+import { measureRedisInstances, type RedisBench } from './redis-instances.ts';
+import { formatFlood, formatRedis, redisBudget } from './redis-report.ts';
 import { seedContacts } from './seed-contacts.ts';
+import { measureFlood, type FloodResult } from './webhook-flood.ts';
 import type { LatencySummary } from './stats.ts';
 
 const args = process.argv.slice(2);
@@ -28,12 +32,20 @@ const outIndex = args.indexOf('--out');
 const e2eOnly = args.includes('--e2e-only');
 /** `--metrics-only`: only the metrics' cost (CHARTBOT_METRICS off and on), for measuring that alone. */
 const metricsOnly = args.includes('--metrics-only');
+/** `--redis`: bare Koa, bare bot, chartbot on lowdb, then 1, 2, 3 instances on one Redis (bench/redis-instances.ts). */
+const redisOnly = args.includes('--redis');
+/** `--flood`: only the webhook flood with backpressure (bench/webhook-flood.ts). */
+const floodOnly = args.includes('--flood');
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** Sizes of each phase; quick mode keeps the whole run under a minute. */
+/** Sizes of each phase; quick mode keeps the whole run around a minute and a half. */
 const plan = quick
-  ? { warmupMs: 300, runMs: 1_500, metricsSliceMs: 750, metricsRounds: 6, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500 }
-  : { warmupMs: 2_000, runMs: 10_000, metricsSliceMs: 5_000, metricsRounds: 60, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000 };
+  ? { warmupMs: 300, runMs: 1_500, metricsSliceMs: 750, metricsRounds: 6, e2eContacts: 2_000, scaling: [1_000, 2_000], scalingMessages: 2_000, persistSaves: 30, microMs: 100, settleMs: 500, redisInstances: [1] }
+  : { warmupMs: 2_000, runMs: 10_000, metricsSliceMs: 5_000, metricsRounds: 60, e2eContacts: 20_000, scaling: [1_000, 10_000, 100_000], scalingMessages: 10_000, persistSaves: 300, microMs: 1_000, settleMs: 15_000, redisInstances: [1, 2, 3] };
+/** The flood: far more new contacts than CHARTBOT_MAX_BACKLOG (the full run keeps its default, 10,000). */
+const floodPlan = quick ? { messages: 3_000, maxBacklog: 300, durationMs: 10_000, drainLimitMs: 20_000 } : { messages: 50_000, maxBacklog: 10_000, durationMs: 60_000, drainLimitMs: 120_000 };
+/** `--max-backlog N`: the flood with another CHARTBOT_MAX_BACKLOG (to see how peak RSS follows it). */
+if (args.includes('--max-backlog')) floodPlan.maxBacklog = Number(args[args.indexOf('--max-backlog') + 1]);
 /** Closed loop: messages outstanding at once (single POSTs / batches of 10). */
 const IN_FLIGHT = { single: 64, batch: 200 };
 const CONNECTIONS = 16;
@@ -67,7 +79,7 @@ async function load(job: Partial<LoadJob> & Pick<LoadJob, 'url' | 'doneWhen' | '
 }
 
 /** Runs a load against the bot and reads the latency the mock provider measured for it. */
-async function measured(job: Parameters<typeof load>[0], botPid: number): Promise<EndToEnd & { latency: LatencySummary }> {
+async function measured(job: Parameters<typeof load>[0], botPid?: number): Promise<EndToEnd & { latency: LatencySummary }> {
   await mock.ask('reset');
   const result = await load(job, botPid);
   const { latency } = await mock.ask<{ latency: LatencySummary }>('report');
@@ -131,6 +143,15 @@ async function withChartbot(): Promise<BenchResults['chartbot']> {
     if (code !== 0) throw new Error(`chartbot exited ${code} on SIGTERM; see ${join(workDir, 'e2e.log')}`);
     if (profileDir) log(`CPU profile of the bot written to ${profileDir}`);
   }
+}
+
+/** 1, 2, 3 bots on one Redis (bench/redis-instances.ts), with the contacts the lowdb run had. */
+function withRedis(): Promise<RedisBench> {
+  return measureRedisInstances({ mockUrl: mockReady.url, workDir, measured: (job) => measured(job), load: (job) => load(job), log }, { instances: plan.redisInstances, contacts: plan.e2eContacts, warmupMs: plan.warmupMs, sliceMs: plan.metricsSliceMs });
+}
+
+function withFlood(): Promise<FloodResult> {
+  return measureFlood({ mockUrl: mockReady.url, workDir, load: (job) => load(job), log }, floodPlan);
 }
 
 /**
@@ -204,14 +225,24 @@ try {
     process.stdout.write(formatMetricsCost(await withAndWithoutMetrics()) + '\n');
     process.exit(0);
   }
+  if (floodOnly) {
+    process.stdout.write(formatFlood(await withFlood()) + '\n');
+    process.exit(0);
+  }
   const baseline = await withBaseline();
   const bareBot = await withBareBot();
   const chartbot = await withChartbot();
   if (e2eOnly) {
     process.stdout.write(formatEndToEnd(baseline, bareBot, chartbot) + '\n');
+  } else if (redisOnly) {
+    const redis = await withRedis();
+    const checks = redisBudget(redis).map((b) => `${b.check}: ${b.value} (target ${b.target}) ${b.met ? 'met' : 'NOT met'}`);
+    process.stdout.write([formatEndToEnd(baseline, bareBot, chartbot), '', formatRedis(redis, chartbot.single, bareBot.single), '', ...checks].join('\n') + '\n');
   } else {
     const metrics = await withAndWithoutMetrics();
-    await scalingAndMicro(machine, baseline, bareBot, chartbot, metrics);
+    const redis = await withRedis();
+    const flood = await withFlood();
+    await scalingAndMicro(machine, baseline, bareBot, chartbot, metrics, redis, flood);
   }
 } finally {
   await bot?.stop();
@@ -219,7 +250,7 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot'], metrics: MetricsCost): Promise<void> {
+async function scalingAndMicro(machine: BenchResults['machine'], baseline: BenchResults['baseline'], bareBot: BenchResults['bareBot'], chartbot: BenchResults['chartbot'], metrics: MetricsCost, redis: RedisBench, flood: FloodResult): Promise<void> {
   const scaling: ScalingRun[] = [];
   for (const contacts of plan.scaling) scaling.push(await scalingRun(contacts));
   log('micro-benchmarks');
@@ -238,6 +269,8 @@ async function scalingAndMicro(machine: BenchResults['machine'], baseline: Bench
     persistRatio: largest.persist.p50Ms / (scaling[0] as ScalingRun).persist.p50Ms,
     memory: { contacts: largest.contacts, rssMb: mb(largest.rss), peakRssMb: mb(largest.peakRss) },
     micro,
+    redis,
+    flood,
   };
   const results: BenchResults = { ...partial, budget: budgetChecks(partial) };
   const outFile = outIndex >= 0 ? (args[outIndex + 1] as string) : join(RESULTS_DIR, `bench-${startedAt.replace(/[:.]/g, '-')}.json`);

@@ -53,10 +53,34 @@ describe('npm run bench -- --quick', () => {
     expect(results.metrics.scrapes).toBeGreaterThan(0);
     expect([results.metrics.inProcess.offUs > 0, results.metrics.inProcess.onUs > 0]).toEqual([true, true]);
     expect(Number.isFinite(results.metrics.throughputCostPercent)).toBe(true);
-    expect(results.budget).toHaveLength(7);
+    // One small Redis run: one instance on a real redis-server, every message's round trips and commands counted.
+    expect(results.redis.appendfsync).toBe('always');
+    expect(results.redis.runs.map((run) => run.instances)).toEqual([1]);
+    for (const run of results.redis.runs) {
+      expect(run.load.completed).toBeGreaterThan(0);
+      expect(run.load.httpErrors).toBe(0);
+      expect(run.latency.count).toBe(run.load.completed);
+      expect(run.roundTripsByOperation.chartbotIntake).toBeGreaterThan(0);
+      expect(run.roundTripsByOperation.chartbotClaim).toBeGreaterThan(0);
+      expect(run.commandsByName.evalsha).toBeGreaterThan(0);
+      expect([run.botCpuUsPerMessage > 0, run.redisCpuUsPerMessage > 0]).toEqual([true, true]);
+    }
+    // One instance and one lowdb process in alternating slices, both measured.
+    expect(results.redis.sideBySide.slices.map((s) => s.mode)).toEqual(results.redis.sideBySide.order);
+    expect([results.redis.sideBySide.lowdb > 0, results.redis.sideBySide.redis > 0]).toEqual([true, true]);
+    expect(Object.values(results.redis.sideBySide.cpuUsPerMessage).every((us) => us > 0)).toBe(true);
+    // The small flood goes past CHARTBOT_MAX_BACKLOG: some batches accepted, some refused with 503, nothing else.
+    expect(results.flood.load.completed).toBeGreaterThan(0);
+    expect(results.flood.load.unavailable).toBeGreaterThan(0);
+    expect(results.flood.load.httpErrors).toBe(results.flood.load.unavailable);
+    expect(results.flood.peakRssMb).toBeGreaterThanOrEqual(results.flood.idleRssMb);
+    expect(results.flood.drained).toBe(true);
+    expect(results.budget).toHaveLength(9);
     expect(output).toContain('chartbot / bare Koa (single-message POSTs)');
     expect(output).toContain('bare bot / bare Koa');
     expect(output).toContain('persist cost ratio 2000/1000');
     expect(output).toContain('throughput lost with metrics on');
+    expect(output).toContain('chartbot on Redis, 1 instance');
+    expect(output).toContain('Webhook flood with backpressure');
   }, 180_000); // the quick bench takes about a minute here; more on a busy machine
 });

@@ -11,6 +11,8 @@ export interface RedisServer {
   url: string;
   port: number;
   dir: string;
+  /** The server's process id (the bench reads its CPU time from /proc). */
+  pid(): number;
   /** A client for assertions (closed by `stop`). */
   client(): Redis;
   /** Stops the server the hard way (SIGKILL): what an outage looks like. The data stays. */
@@ -62,6 +64,7 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    pid: () => child?.pid ?? 0,
     client() {
       const client = new Redis({ port, host: '127.0.0.1' });
       client.on('error', () => {});
