@@ -21,7 +21,10 @@ import { handoverWiring, type HandoverBotOptions } from '../handover/handover-wi
 
 export type { JournalSettings } from './bot-storage.ts';
 
-/** Default `maxBacklog`: jobs queued before webhooks are refused with 503 (about 3 KB of memory each). */
+/**
+ * Default `maxBacklog`: jobs queued before webhooks are refused with 503. Measured under a flood of
+ * new contacts (docs/performance.md#memory-under-a-webhook-flood): about 17 KB of peak RSS per job.
+ */
 export const DEFAULT_MAX_BACKLOG = 10_000;
 
 export interface BotOptions extends Omit<RuntimeOptions, 'store'>, HandoverBotOptions {
