@@ -94,3 +94,28 @@ export function ledgerFigures(contexts: Map<string, LedgerContext | undefined>, 
   }
   return figures;
 }
+
+/** What both chaos runs (one process, several on Redis) report about the messages and timers. */
+export interface ChaosFigures {
+  /** Distinct messages generated (each with its own id). */
+  messagesSent: number;
+  /** Webhook POSTs made, including retries (after a kill, or on another instance) and deliberate re-deliveries. */
+  posts: number;
+  redeliveries: number;
+  /** Entries in the contacts' ledgers (what the machines saw). */
+  processed: number;
+  lost: number;
+  processedTwice: number;
+  /** Contacts whose machine saw their messages out of order. */
+  outOfOrder: number;
+  repliesExpected: number;
+  repliesMissing: number;
+  /** Extra copies of replies: sends in flight at a kill (or a Redis restart), the stated window. */
+  duplicateReplies: number;
+  /** Contacts whose last message's timer never fired, or whose timer reply never came. */
+  timersLost: number;
+  /** Timers that fired twice for one arming. */
+  timersFiredTwice: number;
+  /** SIGKILLs under load. */
+  kills: number;
+}

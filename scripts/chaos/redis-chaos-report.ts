@@ -1,34 +1,16 @@
+import type { ChaosFigures } from './chaos-outcome.ts';
 import type { DuplicateAttribution } from './duplicate-attribution.ts';
 
 /** The figures of `npm run chaos -- --redis`. */
-export interface RedisChaosReport {
+export interface RedisChaosReport extends ChaosFigures {
   instances: number;
   leaseMs: number;
   /** What `/health` said the store is ("redis"). */
   store: string;
-  messagesSent: number;
-  /** Webhook POSTs made, including retries on another instance and deliberate re-deliveries. */
-  posts: number;
   /** POSTs not answered 200 (a killed instance, Redis down): each was retried elsewhere. */
   refused: number;
-  redeliveries: number;
-  processed: number;
-  lost: number;
-  processedTwice: number;
-  /** Contacts whose machine saw their messages out of order. */
-  outOfOrder: number;
-  repliesExpected: number;
-  repliesMissing: number;
-  /** Extra copies of replies (`ok` and timer replies): sends in flight at a kill or a Redis restart. */
-  duplicateReplies: number;
   /** Where the extra copies came from: which kill or Redis restart can explain each. */
   duplicates: DuplicateAttribution;
-  /** Contacts whose last message's timer did not fire (in the state) or its reply never came. */
-  timersLost: number;
-  /** Timers that fired twice for one arming (a tick twice in the state). */
-  timersFiredTwice: number;
-  /** SIGKILLs under load (one instance at a time; the others stay up). */
-  kills: number;
   /**
    * Graceful stops under load (SIGTERM, a rolling deploy): how many, how many exited 0, how many
    * ran out of their grace period (replies paced by the pair rate limit still waiting), and the

@@ -7,7 +7,7 @@ import { freePort, startChartbot, waitForHealth, type ChartbotProcess } from '..
 import { startMockProvider } from '../../test/helpers/mock-provider.ts';
 import { BUSINESS, postWebhook } from '../../test/helpers/webhooks.ts';
 import { chaosContacts, random, runLoad, sleep, type LoadShape } from './chaos-load.ts';
-import { awaitReplies, ledgerFigures, type LedgerContext } from './chaos-outcome.ts';
+import { awaitReplies, ledgerFigures, type ChaosFigures, type LedgerContext } from './chaos-outcome.ts';
 
 export interface ChaosOptions extends LoadShape {
   /** SIGKILLs to deliver. */
@@ -30,29 +30,9 @@ export interface ChaosOptions extends LoadShape {
 export const QUICK: ChaosOptions = { contacts: 40, minMessages: 8, maxMessages: 18, kills: 6, killAfterMs: [800, 1600], pauseMs: [40, 120], duplicateRate: 0.15, seed: 1, maxDurationMs: 50_000 };
 export const LONG: ChaosOptions = { contacts: 400, minMessages: 10, maxMessages: 19, kills: 40, killAfterMs: [150, 2000], pauseMs: [5, 25], duplicateRate: 0.15, seed: 7, maxDurationMs: 280_000 };
 
-export interface ChaosReport {
-  /** Distinct messages generated (each with its own id). */
-  messagesSent: number;
-  /** Webhook POSTs made, including retries after a kill and deliberate re-deliveries. */
-  posts: number;
-  redeliveries: number;
-  /** Entries in the contacts' ledgers (what the machines saw). */
-  processed: number;
-  lost: number;
-  processedTwice: number;
-  /** Contacts whose machine saw their messages out of order. */
-  outOfOrder: number;
-  repliesExpected: number;
-  repliesMissing: number;
-  /** Replies that reached the mock more than once (the stated window: a kill between provider acceptance and recording it). */
-  duplicateReplies: number;
+export interface ChaosReport extends ChaosFigures {
   /** Most copies of one reply that reached the mock. */
   mostCopiesOfOneReply: number;
-  /** Contacts whose last message was not followed by its timer's reply (a timer lost). */
-  timersLost: number;
-  /** Timer replies of last messages that arrived more than once. */
-  timersFiredTwice: number;
-  kills: number;
   /** Whether the final SIGTERM ended the process with exit code 0. */
   cleanExit: boolean;
   /** Journal segments left after the clean stop (0: everything acknowledged was processed). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRedisReport } from '../../scripts/chaos/redis-chaos-report.ts';
 import { REDIS_QUICK, runRedisChaos } from '../../scripts/chaos/run-redis-chaos.ts';
+import { expectNothingLost } from '../helpers/chaos-expectations.ts';
 
 describe('chaos on Redis (npm run chaos -- --redis --quick)', () => {
   it(
@@ -10,16 +11,9 @@ describe('chaos on Redis (npm run chaos -- --redis --quick)', () => {
       console.log(formatRedisReport(report));
       expect(report.store).toBe('redis');
       expect(report.kills + report.stops.count).toBe(REDIS_QUICK.kills);
-      expect(report.kills).toBeGreaterThan(0);
       expect(report.redisRestarts).toBe(REDIS_QUICK.redisRestarts);
-      expect(report.messagesSent).toBeGreaterThanOrEqual(REDIS_QUICK.contacts * REDIS_QUICK.minMessages);
-      expect(report.lost).toBe(0);
-      expect(report.processedTwice).toBe(0);
-      expect(report.processed).toBe(report.messagesSent);
-      expect(report.outOfOrder).toBe(0);
-      expect(report.repliesMissing).toBe(0);
-      expect(report.timersLost).toBe(0);
-      expect(report.timersFiredTwice).toBe(0);
+      expectNothingLost(report, REDIS_QUICK.contacts * REDIS_QUICK.minMessages);
+      expect(report.timersFiredTwice).toBe(0); // counted in the machines' state here, not from replies
       // Every contact a killed instance held was taken over by another (duplicate replies are allowed: at-least-once).
       expect(report.failover.stuck).toBe(0);
       // Instances stopped with SIGTERM under load exited 0 and handed every contact back.
