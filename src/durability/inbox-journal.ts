@@ -1,9 +1,12 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { appendSync, syncFile } from './sync-append.ts';
 import { join } from 'node:path';
-import { decodeRecords, encodeRecord, type DecodeProblem } from './journal-record.ts';
+import { encodeRecord } from './journal-record.ts';
+import { readSegments, segmentName, type JournalProblemReport, type PendingBatch } from './inbox-segments.ts';
+
+export type { JournalProblemReport, PendingBatch } from './inbox-segments.ts';
 import { TimingListeners } from '../store/store-observer.ts';
 
 /** Options of the inbox journal (`createBot({ journal })` takes the tuning ones). */
@@ -20,21 +23,6 @@ export interface InboxJournalOptions {
   segmentBytes?: number;
   /** Reports a segment that ends in a torn record (skipped) or holds corrupt data (quarantined). */
   onProblem?: (report: JournalProblemReport) => void;
-}
-
-/** A segment found damaged when the journal was opened: a torn last record (skipped) or corrupt data (quarantined). */
-export interface JournalProblemReport extends DecodeProblem {
-  file: string;
-  /** Where a corrupt segment was moved (never deleted). */
-  quarantinedAs?: string;
-  /** Whole records read before the problem; they are kept. */
-  recordsKept: number;
-}
-
-/** A batch recorded but not yet processed. */
-export interface PendingBatch {
-  seq: number;
-  body: Buffer;
 }
 
 interface Segment {
@@ -56,9 +44,6 @@ interface Queued {
 function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
-
-const SEGMENT = /^seg-(\d+)\.journal$/;
-const segmentName = (n: number) => `seg-${String(n).padStart(10, '0')}.journal`;
 
 /**
  * The inbox journal: every accepted webhook batch is appended here and fsync'd before the webhook
@@ -103,27 +88,8 @@ export class InboxJournal {
 
   private async recover(): Promise<PendingBatch[]> {
     await mkdirPrivate(this.dir);
-    const names = (await readdir(this.dir)).filter((name) => SEGMENT.test(name)).sort();
-    const batches = new Map<number, Buffer>();
-    const done = new Set<number>();
-    const corrupt: string[] = [];
-    let lastSegment = 0;
-    for (const name of names) {
-      lastSegment = Math.max(lastSegment, Number(SEGMENT.exec(name)?.[1]));
-      const file = join(this.dir, name);
-      const { records, problem } = decodeRecords(await readFile(file));
-      for (const record of records) {
-        this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-        if (record.kind === 'batch') batches.set(record.seq, record.payload);
-        else done.add(record.seq);
-      }
-      if (problem) {
-        if (problem.kind === 'corrupt') corrupt.push(file);
-        const quarantinedAs = problem.kind === 'corrupt' ? `${file}.corrupt-${Date.now()}` : undefined;
-        this.options.onProblem?.({ ...problem, file, recordsKept: records.length, ...(quarantinedAs ? { quarantinedAs } : {}) });
-      }
-    }
-    const pending = [...batches].filter(([seq]) => !done.has(seq)).sort(([a], [b]) => a - b).map(([seq, body]) => ({ seq, body }));
+    const { names, corrupt, lastSegment, nextSeq, pending } = await readSegments(this.dir, this.options.onProblem);
+    this.nextSeq = Math.max(this.nextSeq, nextSeq);
 
     await this.startSegment(lastSegment + 1);
     if (pending.length > 0) {
@@ -136,7 +102,8 @@ export class InboxJournal {
     // Only now that the pending batches are safe in the new segment may the old ones go.
     for (const name of names) {
       const file = join(this.dir, name);
-      if (corrupt.includes(file)) await rename(file, `${file}.corrupt-${Date.now()}`);
+      const movedTo = corrupt.get(file);
+      if (movedTo) await rename(file, movedTo);
       else await unlink(file);
     }
     await this.syncDir();
